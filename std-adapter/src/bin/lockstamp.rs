@@ -1,0 +1,3 @@
+//! The `lockstamp` command-line tool. STUB: being written.
+
+fn main() {}

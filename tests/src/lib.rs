@@ -1,0 +1,2 @@
+//! Shared helpers for lockstamp's cross-process tests and benchmarks.
+#![deny(missing_docs)]
