@@ -1,3 +1,0 @@
-//! The `lockstamp` command-line tool. STUB: being written.
-
-fn main() {}
