@@ -1,0 +1,1 @@
+//! Tests of the machine through a scripted fake backend; no I/O.
