@@ -28,7 +28,6 @@ mod tests;
 pub use error::{TemplateError, TemplateErrorKind};
 pub(crate) use parse::{Piece, Pieces};
 pub(crate) use render::BytesSink;
-#[allow(unused_imports)] // used by the holder parser
 pub(crate) use spec::{Align, Spec};
 
 use crate::facts::{Facts, Field};
@@ -89,7 +88,6 @@ impl<'t> Template<'t> {
     }
 
     /// The pieces of the template (never an error: the template was validated).
-    #[allow(dead_code)] // used by the holder parser
     pub(crate) fn pieces(&self) -> Pieces<'t> {
         Pieces::new(self.src)
     }

@@ -1,0 +1,233 @@
+//! Holder tests: zc.lockfile's files, padded templates, hostile input, round trips.
+
+use std::string::String;
+use std::vec;
+use std::vec::Vec;
+
+use proptest::prelude::*;
+
+use crate::{Facts, Holder, Stamp, Template};
+
+fn parse<'a>(content: &'a [u8], template: &str) -> Holder<'a> {
+    Holder::parse(content, &Template::parse(template).unwrap())
+}
+
+#[test]
+fn reads_zc_lockfile_stamps() {
+    let h = Holder::parse_default(b" 11170\n");
+    assert_eq!(
+        (h.pid(), h.content(), h.matched()),
+        (Some(11170), &b"11170"[..], true)
+    );
+    let h = parse(b" 11170;vm\n", "{pid};{hostname}");
+    assert_eq!((h.pid(), h.hostname()), (Some(11170), Some("vm")));
+    assert_eq!(h.content(), b"11170;vm");
+}
+
+#[test]
+fn strips_framing_other_tools_leave() {
+    for content in [&b"123\n"[..], b"123", b" 123\r\n", b" 123\n\n\n", b"123 \n"] {
+        assert_eq!(
+            Holder::parse_default(content).pid(),
+            Some(123),
+            "{content:?}"
+        );
+    }
+    // Only one leading space is framing; the rest may be padding.
+    assert_eq!(parse(b"    123\n", "{pid:>6}").pid(), Some(123));
+    assert_eq!(parse(b"  vm\n", "{hostname}").hostname(), Some(" vm"));
+    assert_eq!(Holder::parse_default(b"\n").content(), b"");
+}
+
+#[test]
+fn recovers_every_field() {
+    let h = parse(
+        b" 42 vm 1000 prog 1700000000\n",
+        "{pid} {hostname} {uid} {program} {time}",
+    );
+    assert_eq!(h.pid(), Some(42));
+    assert_eq!(h.hostname(), Some("vm"));
+    assert_eq!(h.uid(), Some(1000));
+    assert_eq!(h.program(), Some("prog"));
+    assert_eq!(h.time(), Some(1_700_000_000));
+}
+
+#[test]
+fn strips_padding() {
+    type Case = (
+        &'static [u8],
+        &'static str,
+        Option<u32>,
+        Option<&'static str>,
+    );
+    let cases: [Case; 10] = [
+        (b" 00123;vm\n", "{pid:05};{hostname}", Some(123), Some("vm")),
+        (b" 00000;vm\n", "{pid:05};{hostname}", Some(0), Some("vm")),
+        (
+            b" xx123;vm000\n",
+            "{pid:x>5};{hostname:05}",
+            Some(123),
+            Some("vm"),
+        ),
+        (
+            b" 123xx;__vm__\n",
+            "{pid:x<5};{hostname:_^6}",
+            Some(123),
+            Some("vm"),
+        ),
+        (
+            b" \xc3\xa9\xc3\xa9123|h\xc3\xb6\n",
+            "{pid:\u{e9}>5}|{hostname}",
+            Some(123),
+            Some("h\u{f6}"),
+        ),
+        (
+            b" 1234567;vm\n",
+            "{pid:0<5};{hostname}",
+            Some(1234567),
+            Some("vm"),
+        ),
+        // Ambiguous digit padding: 123 or 1230 or 12300?
+        (b" 12300;vm\n", "{pid:0<5};{hostname}", None, Some("vm")),
+        (b" 11123;vm\n", "{pid:1>5};{hostname}", None, Some("vm")),
+        (b" 123vm\n", "{pid}{hostname}", Some(123), Some("vm")),
+        (b" 123  vm\n", "{pid:<5}{hostname}", Some(123), Some("vm")),
+    ];
+    for (content, template, pid, hostname) in cases {
+        let h = parse(content, template);
+        assert!(h.matched(), "{template}");
+        assert_eq!((h.pid(), h.hostname()), (pid, hostname), "{template}");
+    }
+}
+
+#[test]
+fn needs_every_literal_to_match() {
+    for (content, template) in [
+        (&b" 123;vm\n"[..], "{pid}:{hostname}"),
+        (b" pid=123\n", "pid: {pid}"),
+        (b" 123;vm\n", "{pid};{hostname};"),
+        (b" 123\n", "{pid}x"),
+        (b" lit\n", "literal"),
+        (b" vm123\n", "{hostname}{pid}"),
+    ] {
+        let h = parse(content, template);
+        assert!(!h.matched(), "{template}");
+        assert_eq!((h.pid(), h.hostname()), (None, None), "{template}");
+    }
+    // Text that is not a number is no pid, but the rest still matched.
+    let h = parse(b" abc;vm\n", "{pid};{hostname}");
+    assert_eq!(
+        (h.matched(), h.pid(), h.hostname()),
+        (true, None, Some("vm"))
+    );
+}
+
+#[test]
+fn survives_hostile_content() {
+    let digits = vec![b'7'; 1 << 20];
+    let h = Holder::parse_default(&digits);
+    assert_eq!(
+        (h.pid(), h.matched(), h.content().len()),
+        (None, false, 1 << 20)
+    );
+    let newlines = vec![b'\n'; 1 << 20];
+    assert_eq!(Holder::parse_default(&newlines).content(), b"");
+    let t = Template::parse("{hostname};{pid};{program}").unwrap();
+    let cases: [&[u8]; 9] = [
+        b"",
+        b" ",
+        b"\xff\xfe\xfd",
+        b" 99999999999999999999999\n",
+        b" 4294967296\n",
+        b" -1\n",
+        b" \xffvm;1;p\n",
+        b";;;;;;;;",
+        b"\0\0\0\0",
+    ];
+    for content in cases {
+        let h = Holder::parse(content, &t);
+        assert_eq!(h.hostname(), None, "{content:?}");
+        let h = Holder::parse_default(content);
+        assert_eq!(h.pid(), None, "{content:?}");
+    }
+    // 4294967296 does not fit a pid but fits a time.
+    assert_eq!(
+        parse(b" 4294967296\n", "{time}").time(),
+        Some(4_294_967_296)
+    );
+}
+
+/// Host names made of characters that are not separators in `TEMPLATES`, starting with
+/// a letter (after `{pid}{hostname}`, leading digits would count as the pid's).
+fn hostname() -> impl Strategy<Value = String> {
+    "[a-zA-Z\u{e0}-\u{ff}][a-zA-Z0-9.\u{e0}-\u{ff}]{0,39}"
+}
+
+const TEMPLATES: [&str; 8] = [
+    "{pid}",
+    "{pid};{hostname}",
+    "{hostname}:{pid}:{uid}:{program}:{time}",
+    "pid={pid:>10} host={hostname:_^30} t={time:020}",
+    "[{uid:05}] {program:<12}|{hostname}",
+    "{pid}{hostname}",
+    "{time:x>25}{hostname}/{uid:=7}{{{pid:50}}}",
+    "{{{program}}} @ {hostname:*<45} # {pid:0>10}",
+];
+
+proptest! {
+    #[test]
+    fn round_trips_render_then_parse(
+        pid in any::<u32>(),
+        uid in any::<u32>(),
+        time in any::<u64>(),
+        host in hostname(),
+        program in "[a-z][a-z0-9-]{0,11}",
+        which in 0..TEMPLATES.len(),
+    ) {
+        let template = Template::parse(TEMPLATES[which]).unwrap();
+        let facts = Facts {
+            pid: Some(pid),
+            hostname: Some(&host),
+            uid: Some(uid),
+            program: Some(&program),
+            time: Some(time),
+        };
+        let stamp = Stamp::render(&template, &facts).unwrap();
+        let h = Holder::parse(stamp.as_bytes(), &template);
+        prop_assert!(h.matched());
+        prop_assert_eq!(h.content(), stamp.content());
+        let src = template.as_str();
+        let want = |name: &str| src.contains(&["{", name].concat());
+        prop_assert_eq!(h.pid(), want("pid").then_some(pid));
+        prop_assert_eq!(h.uid(), want("uid").then_some(uid));
+        prop_assert_eq!(h.time(), want("time").then_some(time));
+        prop_assert_eq!(h.hostname(), want("hostname").then_some(host.as_str()));
+        prop_assert_eq!(h.program(), want("program").then_some(program.as_str()));
+    }
+
+    #[test]
+    fn any_bytes_are_valid_input(content in proptest::collection::vec(any::<u8>(), 0..600)) {
+        for template in TEMPLATES {
+            let h = Holder::parse(&content, &Template::parse(template).unwrap());
+            prop_assert!(h.content().len() <= content.len());
+        }
+    }
+
+    #[test]
+    fn stamps_with_mutations_never_panic(
+        pid in any::<u32>(),
+        host in hostname(),
+        cuts in proptest::collection::vec((0usize..80, any::<u8>()), 0..4),
+    ) {
+        let template = Template::parse("{pid:>8};{hostname:^20}").unwrap();
+        let facts = Facts { pid: Some(pid), hostname: Some(&host), ..Facts::default() };
+        let stamp = Stamp::render(&template, &facts).unwrap();
+        let mut bytes: Vec<u8> = stamp.as_bytes().to_vec();
+        for (at, b) in cuts {
+            if let Some(slot) = bytes.get_mut(at) {
+                *slot = b;
+            }
+        }
+        let _ = Holder::parse(&bytes, &template);
+    }
+}
