@@ -167,7 +167,7 @@ impl fmt::Display for LockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Couldn't {} {:?}", self.verb(), self.inner.path)?;
         if let Some(t) = &self.inner.template {
-            return write!(f, ": bad template at byte {}: {:?}", t.offset(), t.kind());
+            return write!(f, ": bad template: {t}");
         }
         if self.is_locked() {
             if self.inner.kind == ErrorKind::TimedOut {

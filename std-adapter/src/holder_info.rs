@@ -61,9 +61,12 @@ impl HolderInfo {
     /// An owned copy of a parsed [`Holder`].
     pub fn from_holder(holder: &Holder<'_>) -> HolderInfo {
         HolderInfo {
-            // PENDING core's Holder field getters (pid/hostname/uid/program/time).
+            pid: holder.pid(),
+            hostname: holder.hostname().map(str::to_owned),
+            uid: holder.uid(),
+            program: holder.program().map(str::to_owned),
+            time: holder.time(),
             content: holder.content().to_vec(),
-            ..HolderInfo::default()
         }
     }
 
