@@ -54,10 +54,10 @@ impl TemplateError {
             }
             len = end;
         }
-        if let (Some(dst), Some(src)) = (err.name.get_mut(..len), name.as_bytes().get(..len)) {
-            dst.copy_from_slice(src);
-            err.name_len = len as u8;
+        for (d, b) in err.name.iter_mut().zip(name.bytes().take(len)) {
+            *d = b;
         }
+        err.name_len = len as u8;
         err
     }
 

@@ -114,7 +114,10 @@ impl uWrite for Digits {
     fn write_str(&mut self, s: &str) -> Result<(), Full> {
         let end = self.len + s.len();
         let dst = self.buf.get_mut(self.len..end).ok_or(Full)?;
-        dst.copy_from_slice(s.as_bytes());
+        // Same lengths; a zip (unlike `copy_from_slice`) has no panic path to link.
+        for (d, b) in dst.iter_mut().zip(s.bytes()) {
+            *d = b;
+        }
         self.len = end;
         Ok(())
     }
