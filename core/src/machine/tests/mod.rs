@@ -1,1 +1,6 @@
 //! Tests of the machine through a scripted fake backend; no I/O.
+
+mod exhaustive;
+mod golden;
+mod prop;
+mod world;

@@ -1,0 +1,312 @@
+//! Exhaustive fault injection.
+//!
+//! For every plan (primitive × mode × wait × stamp × sync × remove-on-release) and every
+//! environment it can meet (free, contended once at each contention site, contended until
+//! the deadline, identity mismatch once, identity mismatch forever), the fault-free run
+//! is recorded; then the reply to its k-th op is replaced, for every k, by every
+//! `Failed(kind)`, every reply of the wrong variant, and the data faults of that op
+//! (a non-regular file, a replaced file). Each run is checked by the [`World`] on every
+//! op (nothing written without the lock, nothing removed that was not created, at most
+//! one handle, every wait inside the deadline ...) and at the end (balance, holder,
+//! deadline), and its result is compared with what the fault must produce.
+//!
+//! Under Miri only one scenario in [`MIRI_STRIDE`] runs (the count printed is the full
+//! enumeration); natively all of them run.
+
+use super::world::{self, Env, World, ALWAYS, CLOCK_START};
+use crate::machine::{
+    Error, ErrorKind, FileId, FileKind, Op, OpenHow, Outcome, Plan, Primitive, Step, Wait,
+};
+use core::mem::discriminant;
+use core::time::Duration;
+use std::vec::Vec;
+
+/// The `Wait::For` limit of the enumerated plans: long enough for four doubling waits,
+/// short enough that the last wait is clamped to the deadline.
+const TIMEOUT: Duration = Duration::from_millis(20);
+
+/// Under Miri, run one scenario in this many (acquire, release).
+const MIRI_STRIDE: (usize, usize) = (97, 7);
+
+/// Whether the `n`-th scenario runs: all natively, one in `stride` under Miri.
+fn sampled(n: usize, stride: usize) -> bool {
+    !cfg!(miri) || n.is_multiple_of(stride)
+}
+
+/// The environments a plan is run against.
+fn environments(plan: &Plan<'static>) -> Vec<Env> {
+    let free = Env::FREE;
+    let mut envs = std::vec![free];
+    let timed = matches!(plan.wait, Wait::For(_));
+    let blocking = plan.wait == Wait::Forever;
+    let mut sites = Vec::new();
+    match plan.primitive {
+        Primitive::Flock if !blocking => sites.push(Env { locks: 1, ..free }),
+        Primitive::Flock => {}
+        Primitive::Fcntl => {
+            sites.push(Env { claims: 1, ..free });
+            if !blocking {
+                sites.push(Env { locks: 1, ..free });
+            }
+        }
+        Primitive::CreateNew => sites.push(Env { creates: 1, ..free }),
+    }
+    for once in sites {
+        envs.push(once);
+        if timed {
+            let always = |n: u32| if n > 0 { ALWAYS } else { 0 };
+            envs.push(Env {
+                claims: always(once.claims),
+                locks: always(once.locks),
+                creates: always(once.creates),
+                ..free
+            });
+        }
+    }
+    if plan.checks_identity() {
+        envs.push(Env {
+            mismatches: 1,
+            ..free
+        });
+        envs.push(Env {
+            mismatches: ALWAYS,
+            ..free
+        });
+    }
+    envs
+}
+
+/// A fault-free run.
+struct Baseline {
+    ops: Vec<Op<'static>>,
+    end: Step<'static>,
+    /// Index of the first cleanup op that runs after the attempt has already failed.
+    fail_from: usize,
+}
+
+fn is_cleanup(op: &Op<'_>) -> bool {
+    matches!(op, Op::Unlock | Op::Unclaim | Op::Close | Op::Remove)
+}
+
+fn baseline(plan: Plan<'static>, env: Env) -> Baseline {
+    let mut world = World::new(plan, env, &[]);
+    let (end, _) = world::acquire(&mut world);
+    let ops = world.ops.clone();
+    let fail_from = match end {
+        Step::Failed(_) => ops
+            .iter()
+            .rposition(|op| !is_cleanup(op))
+            .map_or(0, |i| i + 1),
+        _ => usize::MAX,
+    };
+    if end == Step::Held {
+        assert_eq!(world::release(&mut world), Step::Released);
+    }
+    Baseline {
+        ops,
+        end,
+        fail_from,
+    }
+}
+
+const ID: FileId = FileId {
+    dev: 8,
+    ino: 77,
+    nlink: 1,
+};
+
+/// Replies of every variant; those of the wrong variant for an op are faults.
+const VARIANTS: [Outcome<'static>; 6] = [
+    Outcome::Start,
+    Outcome::Done,
+    Outcome::Stat {
+        kind: FileKind::Regular,
+        id: ID,
+    },
+    Outcome::Identity {
+        open: ID,
+        path: Some(ID),
+    },
+    Outcome::Holder(b" 55;elsewhere\n"),
+    Outcome::Clock(CLOCK_START),
+];
+
+/// The variant that answers `op` successfully.
+fn answer(op: &Op<'_>) -> Outcome<'static> {
+    match op {
+        Op::Check => VARIANTS[2],
+        Op::Identify => VARIANTS[3],
+        Op::ReadHolder => VARIANTS[4],
+        Op::ReadClock => VARIANTS[5],
+        _ => Outcome::Done,
+    }
+}
+
+/// Every fault for `op`.
+pub(super) fn faults_for(op: &Op<'_>) -> Vec<Outcome<'static>> {
+    let mut faults: Vec<Outcome<'static>> = ErrorKind::ALL
+        .iter()
+        .map(|&kind| Outcome::Failed(kind))
+        .collect();
+    let right = discriminant(&answer(op));
+    faults.extend(VARIANTS.iter().filter(|v| discriminant(*v) != right));
+    match op {
+        Op::Check => {
+            for kind in [FileKind::Directory, FileKind::Symlink, FileKind::Other] {
+                faults.push(Outcome::Stat { kind, id: ID });
+            }
+        }
+        Op::Identify => {
+            let moved = FileId { ino: 99, ..ID };
+            let unlinked = FileId { nlink: 0, ..ID };
+            faults.push(Outcome::Identity {
+                open: ID,
+                path: None,
+            });
+            faults.push(Outcome::Identity {
+                open: ID,
+                path: Some(moved),
+            });
+            faults.push(Outcome::Identity {
+                open: unlinked,
+                path: Some(unlinked),
+            });
+        }
+        _ => {}
+    }
+    faults
+}
+
+/// What a fault must produce.
+#[derive(Debug, PartialEq, Eq)]
+enum Expect {
+    /// The fault-free result: the fault is absorbed (retry, best effort, cleanup after
+    /// a failure, contention under a waiting policy, identity restart).
+    Same,
+    /// This failure reaches the caller.
+    Fail(Error),
+}
+
+fn expect(plan: &Plan<'_>, base: &Baseline, k: usize, op: &Op<'_>, fault: Outcome<'_>) -> Expect {
+    if is_cleanup(op) && k >= base.fail_from {
+        return Expect::Same;
+    }
+    let waits = plan.wait != Wait::Never;
+    let fail = |kind| Expect::Fail(Error::new(op.kind(), kind));
+    match (op, fault) {
+        (Op::ReadHolder, Outcome::Failed(_)) => Expect::Same,
+        (
+            Op::TryLock(_) | Op::Lock(_) | Op::WaitForRelease(_),
+            Outcome::Failed(ErrorKind::Interrupted),
+        ) => Expect::Same,
+        (Op::TryLock(_) | Op::Lock(_) | Op::Claim(_), Outcome::Failed(ErrorKind::WouldBlock))
+            if waits =>
+        {
+            Expect::Same
+        }
+        (
+            Op::Open {
+                how: OpenHow::CreateNew,
+                ..
+            },
+            Outcome::Failed(ErrorKind::AlreadyExists),
+        ) if waits => Expect::Same,
+        (Op::Identify, Outcome::Failed(ErrorKind::NotFound) | Outcome::Identity { .. }) => {
+            Expect::Same
+        }
+        (Op::Check, Outcome::Stat { .. }) => fail(ErrorKind::NotRegular),
+        (_, Outcome::Failed(kind)) => fail(kind),
+        _ => fail(ErrorKind::Protocol),
+    }
+}
+
+fn check(expect: Expect, base: &Baseline, end: Step<'static>) {
+    match (expect, base.end) {
+        (Expect::Same, Step::Failed(e)) if e.kind() == ErrorKind::TimedOut => {
+            let error = world::error_of(end).expect("a timed-out run must still time out");
+            assert_eq!(error.kind(), ErrorKind::TimedOut);
+            assert!(error.is_contention());
+        }
+        (Expect::Same, same) => assert_eq!(end, same),
+        (Expect::Fail(error), _) => assert_eq!(end, Step::Failed(error)),
+    }
+}
+
+#[test]
+fn every_fault_at_every_step_of_acquire() {
+    let (mut scenarios, mut run) = (0usize, 0usize);
+    for plan in world::all_plans(TIMEOUT) {
+        for env in environments(&plan) {
+            let base = baseline(plan, env);
+            for (k, op) in base.ops.iter().enumerate() {
+                for fault in faults_for(op) {
+                    scenarios += 1;
+                    if !sampled(scenarios, MIRI_STRIDE.0) {
+                        continue;
+                    }
+                    run += 1;
+                    let mut world = World::new(plan, env, &[(k, fault)]);
+                    let (end, _) = world::acquire(&mut world);
+                    let expected = expect(&plan, &base, k, op, fault);
+                    check(expected, &base, end);
+                    if end == Step::Held {
+                        assert_eq!(world::release(&mut world), Step::Released);
+                    }
+                }
+            }
+        }
+    }
+    std::println!("acquire fault scenarios: {scenarios} enumerated, {run} run");
+    assert!(scenarios > 50_000, "the enumeration shrank: {scenarios}");
+}
+
+#[test]
+fn every_fault_at_every_step_of_release() {
+    let (mut scenarios, mut run) = (0usize, 0usize);
+    for plan in world::all_plans(TIMEOUT) {
+        if plan.primitive == Primitive::CreateNew && plan.mode == crate::machine::Mode::Shared {
+            continue;
+        }
+        let mut world = World::new(plan, Env::FREE, &[]);
+        assert_eq!(world::acquire(&mut world).0, Step::Held);
+        let start = world.ops.len();
+        assert_eq!(world::release(&mut world), Step::Released);
+        let ops = world.ops.get(start..).unwrap_or_default().to_vec();
+        let mut faults = Vec::new();
+        for (k, op) in ops.iter().enumerate() {
+            for fault in faults_for(op) {
+                faults.push(std::vec![(k, fault)]);
+            }
+            // Two failures: the first one is reported.
+            for later in k + 1..ops.len() {
+                faults.push(std::vec![
+                    (k, Outcome::Failed(ErrorKind::Storage)),
+                    (later, Outcome::Failed(ErrorKind::Other)),
+                ]);
+            }
+        }
+        for injected in faults {
+            scenarios += 1;
+            if !sampled(scenarios, MIRI_STRIDE.1) {
+                continue;
+            }
+            run += 1;
+            let shifted: Vec<_> = injected.iter().map(|&(k, f)| (start + k, f)).collect();
+            let mut world = World::new(plan, Env::FREE, &shifted);
+            assert_eq!(world::acquire(&mut world).0, Step::Held);
+            let end = world::release(&mut world);
+            assert_eq!(
+                world.ops.get(start..),
+                Some(&ops[..]),
+                "release always runs every op"
+            );
+            let (k, first) = injected[0];
+            let kind = match first {
+                Outcome::Failed(kind) => kind,
+                _ => ErrorKind::Protocol,
+            };
+            assert_eq!(end, Step::Failed(Error::new(ops[k].kind(), kind)));
+        }
+    }
+    std::println!("release fault scenarios: {scenarios} enumerated, {run} run");
+}

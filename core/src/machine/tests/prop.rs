@@ -1,0 +1,131 @@
+//! Property test: random plans answered by random outcome sequences (of any variant, in
+//! any order), then `Failed(Other)` to everything. Nothing panics, every [`World`] check
+//! holds on every op, the machine ends within a bound, and a held lock releases cleanly
+//! through the same kind of random replies.
+
+use super::world::{self, World, HOLDERS, STAMP};
+use crate::machine::{
+    ErrorKind, FileId, FileKind, Mode, Outcome, Plan, Primitive, Release, Step, Wait,
+};
+use core::time::Duration;
+use proptest::prelude::*;
+use std::vec::Vec;
+
+fn plan() -> impl Strategy<Value = Plan<'static>> {
+    let primitive = prop_oneof![
+        Just(Primitive::Flock),
+        Just(Primitive::Fcntl),
+        Just(Primitive::CreateNew)
+    ];
+    let mode = prop_oneof![Just(Mode::Exclusive), Just(Mode::Shared)];
+    let wait = prop_oneof![
+        Just(Wait::Never),
+        Just(Wait::Forever),
+        (0u64..50).prop_map(|ms| Wait::For(Duration::from_millis(ms))),
+        Just(Wait::For(Duration::MAX)),
+    ];
+    let flags = any::<(bool, bool, bool, bool)>();
+    (primitive, mode, wait, flags).prop_map(|(primitive, mode, wait, (stamp, sync, rm, fs))| Plan {
+        primitive,
+        mode,
+        wait,
+        stamp: stamp.then_some(STAMP),
+        sync,
+        remove_on_release: rm,
+        follow_symlinks: fs,
+    })
+}
+
+fn id(ino: u64, nlink: u64) -> FileId {
+    FileId { dev: 1, ino, nlink }
+}
+
+/// Any outcome, weighted towards the ones that move the machine forward.
+fn outcome() -> impl Strategy<Value = Outcome<'static>> {
+    let kind = (0..ErrorKind::ALL.len()).prop_map(|i| ErrorKind::ALL[i]);
+    let file_kind = prop_oneof![
+        4 => Just(FileKind::Regular),
+        1 => Just(FileKind::Directory),
+        1 => Just(FileKind::Other),
+    ];
+    prop_oneof![
+        1 => Just(Outcome::Start),
+        12 => Just(Outcome::Done),
+        6 => kind.prop_map(Outcome::Failed),
+        3 => (file_kind, 0u64..3).prop_map(|(kind, ino)| Outcome::Stat { kind, id: id(ino, 1) }),
+        3 => (0u64..3, proptest::option::of(0u64..3), 0u64..2)
+            .prop_map(|(open, path, nlink)| Outcome::Identity {
+                open: id(open, nlink),
+                path: path.map(|ino| id(ino, 1)),
+            }),
+        2 => (0..HOLDERS.len()).prop_map(|i| Outcome::Holder(HOLDERS[i])),
+        3 => (0u64..100).prop_map(|ms| Outcome::Clock(Duration::from_millis(ms))),
+        1 => Just(Outcome::Clock(Duration::MAX)),
+    ]
+}
+
+/// Bound on ops once the script is exhausted: every op then fails, so what is left is at
+/// most a best-effort read, a clock reading and the four cleanup ops.
+const TAIL: usize = 16;
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: if cfg!(miri) { 8 } else { 2_000 },
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn random_replies_keep_the_machine_balanced(
+        plan in plan(),
+        script in proptest::collection::vec(outcome(), 0..80),
+    ) {
+        let mut world = World::scripted(plan, &script);
+        let (end, _) = world::acquire(&mut world);
+        prop_assert!(world.ops.len() <= script.len() + TAIL, "{} ops", world.ops.len());
+        if end == Step::Held {
+            let before = world.ops.len();
+            let end = world::release(&mut world);
+            prop_assert!(matches!(end, Step::Released | Step::Failed(_)));
+            prop_assert!(world.ops.len() - before <= 4);
+        }
+    }
+
+    #[test]
+    fn release_always_closes_once(
+        plan in plan(),
+        script in proptest::collection::vec(outcome(), 0..8),
+    ) {
+        let mut release = Release::new(&plan);
+        let mut closes = 0;
+        let mut outcome = Outcome::Start;
+        let mut replies = script.iter().copied();
+        let end = loop {
+            match release.step(outcome) {
+                Step::Do(op) => {
+                    closes += usize::from(op == crate::machine::Op::Close);
+                    outcome = replies.next().unwrap_or(Outcome::Done);
+                }
+                end => break end,
+            }
+        };
+        prop_assert_eq!(closes, 1);
+        let first_failure = script.iter().copied().take(release_len(&plan))
+            .position(|o| o != Outcome::Done);
+        prop_assert_eq!(first_failure.is_some(), matches!(end, Step::Failed(_)));
+    }
+}
+
+fn release_len(plan: &Plan<'_>) -> usize {
+    let steps: Vec<bool> = std::vec![
+        plan.removes_on_release(),
+        plan.primitive != Primitive::CreateNew,
+        plan.primitive == Primitive::Fcntl,
+        true,
+    ];
+    steps.into_iter().filter(|&b| b).count()
+}
