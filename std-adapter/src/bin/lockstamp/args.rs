@@ -1,0 +1,307 @@
+//! Command-line parsing: turns `argv` into an [`Invocation`], or a one-line usage error.
+//!
+//! Options come before FILE, as with `flock(1)`: the first argument that is not an option
+//! is FILE, and everything after it belongs to COMMAND untouched (so `lockstamp x.lock ls
+//! -l` passes `-l` to `ls`). A `--` right after FILE is skipped, and `FILE -c STRING` runs
+//! STRING with `/bin/sh -c`.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lexopt::prelude::*;
+
+/// The shell used for `FILE -c STRING`.
+pub const SHELL: &str = "/bin/sh";
+
+/// What the user asked for.
+#[derive(Debug, PartialEq)]
+pub enum Invocation {
+    /// Take the lock, run a command, release.
+    Run(RunArgs),
+    /// `--status FILE`: report the holder without taking the lock.
+    Status(StatusArgs),
+    /// `-h`/`--help`.
+    Help,
+    /// `-V`/`--version`.
+    Version,
+}
+
+/// How long to wait for the lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitArg {
+    /// The default, like `flock(1)`: block until the lock is free.
+    Forever,
+    /// `-n`: fail at once when the lock is held.
+    Never,
+    /// `-w SECS`: give up after this long.
+    For(Duration),
+}
+
+/// Which locking primitive to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrimitiveArg {
+    /// The default: `flock(2)`.
+    Flock,
+    /// `--fcntl`: POSIX record locks.
+    Fcntl,
+    /// `--create-new`: a dot-lock created with `O_EXCL`.
+    CreateNew,
+}
+
+/// Everything `lockstamp [OPTIONS] FILE COMMAND [ARGS...]` needs.
+#[derive(Debug, PartialEq)]
+pub struct RunArgs {
+    /// The lock file.
+    pub file: PathBuf,
+    /// The program to run.
+    pub program: OsString,
+    /// Its arguments.
+    pub args: Vec<OsString>,
+    /// How long to wait.
+    pub wait: WaitArg,
+    /// `-s`: a shared lock.
+    pub shared: bool,
+    /// `-t`: the stamp template (already validated).
+    pub template: Option<String>,
+    /// `-E`: the exit code on conflict.
+    pub conflict_code: u8,
+    /// `--fcntl` / `--create-new`.
+    pub primitive: PrimitiveArg,
+    /// `--remove`: remove the file on release.
+    pub remove: bool,
+    /// `--no-stamp`: leave the file's content alone.
+    pub no_stamp: bool,
+    /// `-v`: say who holds the lock while waiting.
+    pub verbose: bool,
+}
+
+/// What `lockstamp [-t TEMPLATE] [--fcntl | --create-new] --status FILE` needs.
+#[derive(Debug, PartialEq)]
+pub struct StatusArgs {
+    /// The lock file.
+    pub file: PathBuf,
+    /// `-t`: the template to read the holder with (zc.lockfile's shapes are always tried).
+    pub template: Option<String>,
+    /// `--create-new` makes "the file exists" mean "locked".
+    pub primitive: PrimitiveArg,
+}
+
+/// A usage error: the message for `lockstamp: <message>`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl From<lexopt::Error> for UsageError {
+    fn from(e: lexopt::Error) -> Self {
+        UsageError(e.to_string())
+    }
+}
+
+/// Options seen before FILE, before we know whether this is a run or `--status`.
+struct Seen {
+    wait: Option<(WaitArg, &'static str)>,
+    primitive: Option<(PrimitiveArg, &'static str)>,
+    shared: bool,
+    template: Option<String>,
+    conflict_code: Option<u8>,
+    remove: bool,
+    no_stamp: bool,
+    verbose: bool,
+    status: bool,
+}
+
+impl Seen {
+    /// The first run-only option given, if any (they make no sense with `--status`).
+    fn run_option(&self) -> Option<&'static str> {
+        let flags = [
+            (self.wait.is_some(), self.wait.map_or("", |w| w.1)),
+            (self.shared, "--shared"),
+            (self.conflict_code.is_some(), "--conflict-exit-code"),
+            (self.remove, "--remove"),
+            (self.no_stamp, "--no-stamp"),
+            (self.verbose, "--verbose"),
+        ];
+        flags.iter().find(|f| f.0).map(|f| f.1)
+    }
+}
+
+/// Parses the arguments after the program name.
+pub fn parse<I>(argv: I) -> Result<Invocation, UsageError>
+where
+    I: IntoIterator,
+    I::Item: Into<OsString>,
+{
+    let mut p = lexopt::Parser::from_args(argv);
+    let mut seen = Seen {
+        wait: None,
+        primitive: None,
+        shared: false,
+        template: None,
+        conflict_code: None,
+        remove: false,
+        no_stamp: false,
+        verbose: false,
+        status: false,
+    };
+    let file = loop {
+        let Some(arg) = p.next()? else {
+            return Err(UsageError("missing FILE".into()));
+        };
+        match arg {
+            Short('h') | Long("help") => return Ok(Invocation::Help),
+            Short('V') | Long("version") => return Ok(Invocation::Version),
+            Short('n') | Long("nonblock") | Long("nb") => {
+                set_once(&mut seen.wait, WaitArg::Never, "--nonblock")?
+            }
+            Short('w') | Long("wait") | Long("timeout") => {
+                let secs = parse_seconds(&p.value()?)?;
+                set_once(&mut seen.wait, WaitArg::For(secs), "--wait")?
+            }
+            Long("fcntl") => set_once(&mut seen.primitive, PrimitiveArg::Fcntl, "--fcntl")?,
+            Long("create-new") => {
+                set_once(&mut seen.primitive, PrimitiveArg::CreateNew, "--create-new")?
+            }
+            Short('s') | Long("shared") => seen.shared = true,
+            Short('t') | Long("template") => seen.template = Some(parse_template(p.value()?)?),
+            Short('E') | Long("conflict-exit-code") => {
+                seen.conflict_code = Some(parse_code(&p.value()?)?)
+            }
+            Long("remove") => seen.remove = true,
+            Long("no-stamp") => seen.no_stamp = true,
+            Short('v') | Long("verbose") => seen.verbose = true,
+            Long("status") => seen.status = true,
+            Value(file) => break PathBuf::from(file),
+            other => return Err(other.unexpected().into()),
+        }
+    };
+    let mut rest: Vec<OsString> = p.raw_args()?.collect();
+    if seen.status {
+        if let Some(option) = seen.run_option() {
+            return Err(UsageError(format!("{option} cannot be used with --status")));
+        }
+        if let Some(extra) = rest.first() {
+            let extra = extra.to_string_lossy();
+            return Err(UsageError(format!(
+                "--status takes only FILE, got '{extra}'"
+            )));
+        }
+        return Ok(Invocation::Status(StatusArgs {
+            file,
+            template: seen.template,
+            primitive: seen.primitive.map_or(PrimitiveArg::Flock, |p| p.0),
+        }));
+    }
+    if seen.shared
+        && seen
+            .primitive
+            .is_some_and(|p| p.0 == PrimitiveArg::CreateNew)
+    {
+        return Err(UsageError(
+            "--shared cannot be used with --create-new".into(),
+        ));
+    }
+    if rest.first().is_some_and(|a| a == "--") {
+        rest.remove(0);
+    }
+    let (program, args) = command(rest, &file)?;
+    Ok(Invocation::Run(RunArgs {
+        file,
+        program,
+        args,
+        wait: seen.wait.map_or(WaitArg::Forever, |w| w.0),
+        shared: seen.shared,
+        template: seen.template,
+        conflict_code: seen.conflict_code.unwrap_or(1),
+        primitive: seen.primitive.map_or(PrimitiveArg::Flock, |p| p.0),
+        remove: seen.remove,
+        no_stamp: seen.no_stamp,
+        verbose: seen.verbose,
+    }))
+}
+
+/// Splits what follows FILE into program and arguments (`-c STRING` means `sh -c STRING`).
+fn command(
+    mut rest: Vec<OsString>,
+    file: &std::path::Path,
+) -> Result<(OsString, Vec<OsString>), UsageError> {
+    if rest.is_empty() {
+        return Err(UsageError(format!("missing COMMAND after {file:?}")));
+    }
+    if rest[0] == "-c" || rest[0] == "--command" {
+        if rest.len() != 2 {
+            return Err(UsageError(
+                "-c takes exactly one argument, the shell command".into(),
+            ));
+        }
+        rest[0] = OsString::from("-c");
+        return Ok((OsString::from(SHELL), rest));
+    }
+    let program = rest.remove(0);
+    Ok((program, rest))
+}
+
+/// Records an option of a group that allows only one member (`-n`/`-w`, `--fcntl`/`--create-new`).
+fn set_once<T: Copy>(
+    slot: &mut Option<(T, &'static str)>,
+    value: T,
+    name: &'static str,
+) -> Result<(), UsageError> {
+    match slot {
+        Some((_, before)) if *before != name => Err(UsageError(format!(
+            "{before} and {name} cannot be used together"
+        ))),
+        _ => {
+            *slot = Some((value, name));
+            Ok(())
+        }
+    }
+}
+
+/// Parses `-w SECS`: digits with an optional fraction (`10`, `0.5`, `.25`), nanosecond
+/// precision. Signs, exponents, `inf` and `NaN` are refused (a float parser would also cost
+/// the static binary 13 KB).
+fn parse_seconds(value: &std::ffi::OsStr) -> Result<Duration, UsageError> {
+    let text = value.to_string_lossy();
+    let invalid = || {
+        UsageError(format!(
+            "invalid timeout '{text}': expected seconds such as 10 or 0.5"
+        ))
+    };
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {
+        return Err(invalid());
+    }
+    let secs = match whole {
+        "" => 0,
+        whole => whole.parse::<u64>().map_err(|_| invalid())?,
+    };
+    let nanos = fraction
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(9)
+        .fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'));
+    Ok(Duration::new(secs, nanos))
+}
+
+/// Parses `-E CODE`: an exit code from 0 to 255.
+fn parse_code(value: &std::ffi::OsStr) -> Result<u8, UsageError> {
+    let text = value.to_string_lossy();
+    text.parse()
+        .map_err(|_| UsageError(format!("invalid exit code '{text}': expected 0 to 255")))
+}
+
+/// Parses `-t TEMPLATE` and checks it now, so that a bad template is a usage error.
+fn parse_template(value: OsString) -> Result<String, UsageError> {
+    let text = value
+        .into_string()
+        .map_err(|v| UsageError(format!("template is not UTF-8: {}", v.to_string_lossy())))?;
+    if let Err(e) = lockstamp::core::Template::parse(&text) {
+        return Err(UsageError(format!("invalid template '{text}': {e}")));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+#[path = "args_tests.rs"]
+mod tests;
