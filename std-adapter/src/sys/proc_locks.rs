@@ -84,3 +84,26 @@ mod tests {
         assert_eq!(parse_line("garbage"), None);
     }
 }
+
+#[cfg(test)]
+mod live {
+    use super::*;
+    use rustix::fs::{flock, FlockOperation};
+
+    #[test]
+    fn sees_a_flock_held_in_this_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = std::fs::File::create(dir.path().join("p.lock")).unwrap();
+        let st = rustix::fs::fstat(&file).unwrap();
+        let id = FileId {
+            dev: st.st_dev as u64,
+            ino: st.st_ino as u64,
+            nlink: 1,
+        };
+        assert_eq!(is_locked(id), Some(false));
+        flock(&file, FlockOperation::NonBlockingLockExclusive).unwrap();
+        assert_eq!(is_locked(id), Some(true));
+        flock(&file, FlockOperation::Unlock).unwrap();
+        assert_eq!(is_locked(id), Some(false));
+    }
+}

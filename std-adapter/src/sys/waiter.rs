@@ -124,3 +124,36 @@ fn drain(ino: std::os::fd::BorrowedFd<'_>) -> bool {
     }
     any
 }
+
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_close_of_the_watched_file_is_queued_before_the_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.lock");
+        let ours = File::create(&path).unwrap();
+        let mut waiter = Waiter::new();
+        waiter.watch_file(&ours);
+        let ino = waiter.inotify.as_ref().expect("inotify available");
+        assert!(!drain(ino.as_fd()), "nothing happened yet");
+        // The holder closing its descriptor is what a waiter must not miss.
+        drop(File::options().write(true).open(&path).unwrap());
+        let ino = waiter.inotify.as_ref().unwrap();
+        assert!(drain(ino.as_fd()), "the close was queued");
+        assert!(!drain(ino.as_fd()), "and drained");
+    }
+
+    #[test]
+    fn removing_a_name_in_a_watched_directory_is_queued() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dot.lock");
+        std::fs::write(&path, b" 1\n").unwrap();
+        let mut waiter = Waiter::new();
+        waiter.watch_dir(&File::open(dir.path()).unwrap());
+        std::fs::remove_file(&path).unwrap();
+        let ino = waiter.inotify.as_ref().expect("inotify available");
+        assert!(drain(ino.as_fd()));
+    }
+}
