@@ -133,7 +133,7 @@ impl Backend {
                 self.done(OpKind::TryLock, r)
             }
             Op::Lock(mode) => {
-                debug!("waiting for the lock on {:?}", self.path);
+                debug!("blocking until {:?} can be locked", self.path);
                 let r = self
                     .file()
                     .and_then(|f| sys::lock(f, self.primitive, mode, true));

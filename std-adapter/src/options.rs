@@ -18,7 +18,8 @@ pub const DEFAULT_MODE: u32 = 0o600;
 /// The defaults are zc.lockfile's, except where security asks otherwise: exclusive,
 /// fail at once when held ([`Wait::Never`]), stamp `{pid}`, `flock` on Unix
 /// ([`Primitive::CreateNew`] on WASI), new files `0o600`, symlinks refused, the file left
-/// behind on release, no `fsync`.
+/// behind on release, no `fsync`. On WASI, which has no process ids, the default is a
+/// dot-lock without a stamp; [`template`](Options::template) turns stamping back on.
 ///
 /// ```
 /// use lockstamp::{LockFile, Wait};
@@ -57,7 +58,7 @@ impl Options {
     pub fn new() -> Self {
         Options {
             template: DEFAULT_TEMPLATE.to_owned(),
-            stamp: true,
+            stamp: crate::sys::STAMP_BY_DEFAULT,
             mode: Mode::Exclusive,
             wait: Wait::Never,
             primitive: crate::sys::DEFAULT_PRIMITIVE,

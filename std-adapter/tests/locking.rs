@@ -229,3 +229,19 @@ fn status_reports_holder_and_lock_state_without_taking_it() {
     assert!(lockstamp::status(&path).unwrap().locked);
     drop(shared);
 }
+
+#[test]
+fn handles_and_errors_can_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<LockFile>();
+    send_sync::<lockstamp::LockError>();
+    send_sync::<Options>();
+    send_sync::<lockstamp::Status>();
+    // And an error converts into a boxed std error with its message intact.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.lock");
+    let lock = LockFile::lock(&path).unwrap();
+    let boxed: Box<dyn std::error::Error + Send + Sync> = LockFile::lock(&path).unwrap_err().into();
+    assert!(boxed.to_string().starts_with("Couldn't lock"));
+    drop(lock);
+}

@@ -15,6 +15,9 @@ use rustix::io::Errno;
 pub(crate) use super::fcntl_table::{claim, close, unclaim, Claim};
 pub(crate) use super::waiter::Waiter;
 
+/// Whether locks are stamped `{pid}` by default (process ids exist).
+pub(crate) const STAMP_BY_DEFAULT: bool = true;
+
 /// The primitive used when the caller does not choose one.
 pub(crate) const DEFAULT_PRIMITIVE: Primitive = Primitive::Flock;
 

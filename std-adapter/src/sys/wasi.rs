@@ -15,6 +15,9 @@ use lockstamp_core::machine::{ErrorKind, FileId, FileKind, Mode, OpKind, OpenHow
 
 use super::RefusedSymlink;
 
+/// Whether locks are stamped `{pid}` by default (no process ids, so the default `{pid}` stamp cannot be rendered).
+pub(crate) const STAMP_BY_DEFAULT: bool = false;
+
 /// The primitive used when the caller does not choose one.
 pub(crate) const DEFAULT_PRIMITIVE: Primitive = Primitive::CreateNew;
 

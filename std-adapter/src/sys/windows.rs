@@ -22,6 +22,9 @@ use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use super::RefusedSymlink;
 
+/// Whether locks are stamped `{pid}` by default (process ids exist).
+pub(crate) const STAMP_BY_DEFAULT: bool = true;
+
 /// The primitive used when the caller does not choose one.
 pub(crate) const DEFAULT_PRIMITIVE: Primitive = Primitive::Flock;
 

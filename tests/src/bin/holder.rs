@@ -196,8 +196,17 @@ fn churn(mut args: impl Iterator<Item = String>) -> ExitCode {
     let rounds: u32 = args.next().expect("N").parse().expect("number");
     let marker = path_arg(&mut args);
     let opts = Options::new().remove_on_release(true).wait(Wait::Forever);
+    let mut unstable = 0u32;
     for _ in 0..rounds {
-        let lock = opts.lock(&path).expect("lock");
+        // Under heavy churn one attempt may see the file replaced more often than the
+        // machine's restart bound allows (`Unstable`): that is a fair refusal, try again.
+        let lock = loop {
+            match opts.lock(&path) {
+                Ok(lock) => break lock,
+                Err(e) if e.kind() == lockstamp::ErrorKind::Unstable => unstable += 1,
+                Err(e) => panic!("lock: {e}"),
+            }
+        };
         // Two holders at once would both get here: the marker can only be created once.
         if std::fs::OpenOptions::new()
             .write(true)
@@ -211,6 +220,7 @@ fn churn(mut args: impl Iterator<Item = String>) -> ExitCode {
         std::fs::remove_file(&marker).expect("remove marker");
         lock.close().expect("release");
     }
+    eprintln!("churn: {unstable} unstable attempts");
     say("done");
     ExitCode::SUCCESS
 }
