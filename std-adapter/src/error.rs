@@ -128,6 +128,10 @@ impl LockError {
     }
 
     fn verb(&self) -> &'static str {
+        if self.is_locked() {
+            // A dot-lock's contention is an `Open` that found the file: still "lock".
+            return "lock";
+        }
         match self.inner.op {
             None => "lock",
             Some(OpKind::Open | OpKind::Check) => "open",

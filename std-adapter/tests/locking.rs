@@ -105,6 +105,10 @@ fn create_new_dot_lock_is_removed_on_release() {
     let err = dot.lock(&path).unwrap_err();
     assert!(err.is_locked());
     assert_eq!(err.holder().and_then(|h| h.pid()), Some(pid()));
+    assert_eq!(
+        err.to_string(),
+        format!("Couldn't lock {path:?}: held by pid {}", pid())
+    );
     assert!(dot.status(&path).unwrap().locked);
     lock.close().unwrap();
     assert!(!path.exists());
