@@ -24,6 +24,40 @@ use crate::sys;
 ///
 /// Errors are plain `io::Error`s with their OS error code when there is one; lockstamp
 /// maps them to its error kinds (a refused symlink should be `ELOOP`, as `O_NOFOLLOW` gives).
+///
+/// ```
+/// use std::{fs::File, io, path::{Path, PathBuf}};
+/// use lockstamp::{Ambient, FileId, OpenHow, Options, Resolver};
+///
+/// /// Lock names are joined to a base directory (a toy: `..` is not checked here).
+/// #[derive(Debug, Clone)]
+/// struct Under(PathBuf);
+///
+/// impl Resolver for Under {
+///     fn open(&self, p: &Path, how: OpenHow, follow: bool, mode: u32) -> io::Result<File> {
+///         Ambient.open(&self.0.join(p), how, follow, mode)
+///     }
+///     fn open_readonly(&self, p: &Path, follow: bool) -> io::Result<File> {
+///         Ambient.open_readonly(&self.0.join(p), follow)
+///     }
+///     fn identify(&self, p: &Path, follow: bool) -> io::Result<Option<FileId>> {
+///         Ambient.identify(&self.0.join(p), follow)
+///     }
+///     fn remove(&self, p: &Path) -> io::Result<()> {
+///         Ambient.remove(&self.0.join(p))
+///     }
+///     fn try_clone_box(&self) -> io::Result<Box<dyn Resolver>> {
+///         Ok(Box::new(self.clone()))
+///     }
+/// }
+///
+/// # let dir = tempfile::tempdir().unwrap();
+/// let under = Under(dir.path().to_owned());
+/// let lock = Options::new().lock_with(&under, "jobs.lock")?;
+/// assert!(Options::new().status_with(&under, "jobs.lock")?.locked);
+/// lock.close()?;
+/// # Ok::<(), lockstamp::LockError>(())
+/// ```
 pub trait Resolver: fmt::Debug + Send + Sync {
     /// Opens the lock file read-write, never truncating it: creating it with permission
     /// bits `mode` (Unix) when missing for [`OpenHow::OpenOrCreate`], failing with
