@@ -70,6 +70,8 @@
 //!   directory, a [`Resolver`] (such as the one in `lockstamp-cap`) resolves every path
 //!   inside a capability.
 #![deny(missing_docs)]
+// Unsafe code only where rustix and std cannot serve: the Windows `LockFileEx` calls.
+#![deny(unsafe_code)]
 #![cfg_attr(test, deny(warnings))]
 
 mod driver;

@@ -3,6 +3,10 @@
 //! The holder writes its stamp from offset 0 (the leading space lands on the locked byte);
 //! everyone else reads from offset 1, since a locked byte cannot be read by others.
 //! `fcntl` locks do not exist here ([`Primitive::Fcntl`] is `Unsupported`); dot-locks work.
+//!
+//! The only unsafe code of the crate is here: the `windows-sys` calls, each with a `SAFETY`
+//! comment.
+#![allow(unsafe_code)]
 
 use std::fs::{File, OpenOptions};
 use std::io;
