@@ -39,6 +39,25 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Platforms
+//!
+//! - **Unix** (through rustix): `flock` (default), `fcntl` record locks and dot-locks. On
+//!   Linux, timed waits wake up as soon as the holder closes the file (inotify), and
+//!   [`status`] reads `/proc/locks`.
+//! - **Windows**: `LockFileEx` on byte 0 (zc.lockfile's scheme: the stamp is read from
+//!   offset 1 by others) and dot-locks; [`Primitive::Fcntl`] is `Unsupported`.
+//! - **WASI**: dot-locks only, the default there; WASI has no process ids, so locks are
+//!   unstamped unless given a template without `{pid}`.
+//!
+//! Anything a platform cannot do is an error of kind [`ErrorKind::Unsupported`], never a
+//! panic.
+//!
+//! # Features
+//!
+//! - `log`: contention and waiting are reported through the [`log`](https://docs.rs/log)
+//!   facade at debug level (never at error level: contention is normal).
+//! - `cli`: builds the `lockstamp` command-line tool; library users pay nothing for it.
+//!
 //! # Notes on advisory locks
 //!
 //! - Locks are **advisory**: they exclude only processes that take the same lock. Nothing
