@@ -21,7 +21,6 @@ use crate::sys;
 
 /// Everything one lock needs to act on the system: the resolver, the path, the open file,
 /// the in-process claim, the waiter and the last OS errors.
-#[derive(Debug)]
 pub(crate) struct Backend {
     resolver: Box<dyn Resolver>,
     path: PathBuf,
@@ -37,6 +36,18 @@ pub(crate) struct Backend {
     origin: Instant,
     buf: [u8; HOLDER_CAPACITY],
     errors: Vec<(OpKind, io::Error)>,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backend")
+            .field("path", &self.path)
+            .field("primitive", &self.primitive)
+            .field("resolver", &self.resolver)
+            .field("file", &self.file)
+            .field("claimed", &self.claim.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Backend {
