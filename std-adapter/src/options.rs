@@ -120,7 +120,9 @@ impl Options {
 
     /// Remove the lock file on release (default: leave it, as zc.lockfile does). Safe
     /// against the unlink race: acquirers check that the file they locked is still the
-    /// one at the path, and start over when it is not.
+    /// one at the path, and start over when it is not. A relative path is resolved again
+    /// when the lock is released, so do not change the current directory meanwhile (or
+    /// use a [`Resolver`] rooted in a directory).
     pub fn remove_on_release(mut self, remove: bool) -> Self {
         self.remove_on_release = remove;
         self
