@@ -1,5 +1,6 @@
 //! `LockDir` keeps every lock operation inside its capability directory, and its locks are
 //! the same locks as the std adapter's.
+#![cfg(unix)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

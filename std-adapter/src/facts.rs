@@ -53,8 +53,11 @@ impl OwnedFacts {
     }
 }
 
-/// The running executable's file name, as `{program}` renders it.
+/// The running executable's file name, as `{program}` renders it: from
+/// `std::env::current_exe`, or from `argv[0]` where that is unavailable (WASI).
 fn program() -> Option<String> {
-    let exe = std::env::current_exe().ok()?;
+    let exe = std::env::current_exe()
+        .ok()
+        .or_else(|| std::env::args_os().next().map(std::path::PathBuf::from))?;
     Some(exe.file_name()?.to_string_lossy().into_owned())
 }
