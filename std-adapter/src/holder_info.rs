@@ -12,7 +12,8 @@ const KNOWN_TEMPLATES: [&str; 2] = ["{pid};{hostname}", "{pid}"];
 ///
 /// The content is diagnostic only: anyone who can write the file can write anything in it,
 /// and a pid that looks dead is never a reason to break a kernel lock (the kernel releases
-/// the locks of dead processes itself).
+/// the locks of dead processes itself). Shared holders and unstamped locks do not write,
+/// so while they hold a lock the file still names whoever stamped it last.
 ///
 /// ```
 /// # fn main() -> Result<(), lockstamp::LockError> {

@@ -71,6 +71,7 @@ impl Options {
 
     /// The stamp template, such as `{pid};{hostname}` (default `{pid}`). It is checked
     /// when locking, before anything is opened; a bad one never leaves a lock held.
+    /// Setting a template turns stamping back on after [`no_stamp`](Options::no_stamp).
     pub fn template(mut self, template: &str) -> Self {
         self.template = template.to_owned();
         self.stamp = true;
