@@ -76,6 +76,13 @@ impl Backend {
         }
     }
 
+    /// Drops the waiter's watches (and its inotify descriptor): a held lock must not keep
+    /// one of the user's few inotify instances.
+    fn stop_watching(&mut self) {
+        self.waiter = sys::Waiter::new();
+        self.watch = false;
+    }
+
     /// The lock path.
     pub(crate) fn path(&self) -> &Path {
         &self.path
@@ -296,6 +303,15 @@ pub(crate) fn read_into(file: &File, buf: &mut [u8; HOLDER_CAPACITY]) -> io::Res
 /// Drives [`Acquire`] to the end. On failure, also returns the holder bytes the machine
 /// read (for contention).
 pub(crate) fn acquire(
+    backend: &mut Backend,
+    plan: &Plan<'_>,
+) -> Result<(), (Error, Option<Vec<u8>>)> {
+    let result = drive_acquire(backend, plan);
+    backend.stop_watching();
+    result
+}
+
+fn drive_acquire(
     backend: &mut Backend,
     plan: &Plan<'_>,
 ) -> Result<(), (Error, Option<Vec<u8>>)> {
