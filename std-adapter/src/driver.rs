@@ -311,10 +311,7 @@ pub(crate) fn acquire(
     result
 }
 
-fn drive_acquire(
-    backend: &mut Backend,
-    plan: &Plan<'_>,
-) -> Result<(), (Error, Option<Vec<u8>>)> {
+fn drive_acquire(backend: &mut Backend, plan: &Plan<'_>) -> Result<(), (Error, Option<Vec<u8>>)> {
     let mut machine = Acquire::new(plan);
     let mut outcome = Outcome::Start;
     loop {
