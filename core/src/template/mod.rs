@@ -21,6 +21,8 @@ mod render;
 mod spec;
 
 #[cfg(test)]
+mod python_diff;
+#[cfg(test)]
 mod python_table;
 #[cfg(test)]
 mod tests;
