@@ -217,22 +217,49 @@ fn stamp_fits_exactly_256_bytes_and_not_one_more() {
 }
 
 #[test]
-fn hostile_templates_never_panic() {
-    let long_open = "{".repeat(10_000);
+fn hostile_templates_get_an_answer() {
+    use TemplateErrorKind::*;
+    let braces = "{".repeat(10_000); // 5000 escaped braces
+    let odd_braces = "{".repeat(10_001);
     let long_width = format!("{{pid:{}}}", "9".repeat(10_000));
-    for src in [
-        long_open.as_str(),
-        long_width.as_str(),
-        "{pid:é",
-        "{pid:é>",
-        "{\u{0}}",
-        "{pid:\u{10FFFF}^9}",
-        "{{{{{{",
-        "}}}}}",
-        "{pid:<<<}",
-        "{:}",
-        "{!}",
-    ] {
-        let _ = Template::parse(src);
+    let cases: [(&str, Option<TemplateErrorKind>); 11] = [
+        (&braces, None),
+        (&odd_braces, Some(UnclosedBrace)),
+        (&long_width, Some(UnsupportedSpec)),
+        ("{pid:\u{e9}", Some(UnclosedBrace)),
+        ("{\u{0}}", Some(UnknownField)),
+        ("{pid:\u{10FFFF}^9}", None),
+        ("}}}}}", Some(LoneCloseBrace)),
+        ("{pid:<<<}", Some(UnsupportedSpec)),
+        ("{:}", Some(EmptyField)),
+        ("{!}", Some(EmptyField)),
+        ("{pid:\u{e9}>}", None),
+    ];
+    for (src, want) in cases {
+        let got = Template::parse(src).err().map(|e| e.kind());
+        assert_eq!(got, want, "{:?}", &src[..src.len().min(20)]);
+    }
+    let rendered = Template::parse(&braces)
+        .unwrap()
+        .render_to::<5000>(&Facts::default())
+        .unwrap();
+    assert_eq!(rendered.len(), 5000);
+}
+
+proptest::proptest! {
+    /// Any string: parse never panics; whatever it accepts renders with all facts known,
+    /// and the holder parser copes with the result.
+    #[test]
+    fn any_template_parses_or_errors_and_renders(src in "[{}:<>^=0-9a-z!.é ]{0,24}|(\\{(pid|hostname|uid|program|time)(:[x0<>^=é]{0,3}[0-9]{0,4})?\\}[;-]?){1,4}") {
+        match Template::parse(&src) {
+            Ok(template) => {
+                let rendered = template.render_to::<8192>(&facts(1));
+                proptest::prop_assert!(rendered.is_ok(), "{src:?}: {rendered:?}");
+                if let Ok(stamp) = Stamp::render(&template, &facts(0)) {
+                    let _ = crate::Holder::parse(stamp.as_bytes(), &template);
+                }
+            }
+            Err(err) => proptest::prop_assert!(err.offset() <= src.len()),
+        }
     }
 }
