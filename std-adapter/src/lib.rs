@@ -112,3 +112,8 @@ pub use lockstamp_core::machine::{ErrorKind, FileId, OpKind, OpenHow, Primitive,
 pub use options::{Options, DEFAULT_MODE};
 pub use resolver::{Ambient, Resolver};
 pub use status::{status, Status};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
