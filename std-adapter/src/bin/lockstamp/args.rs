@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use lexopt::prelude::*;
+use crate::tokens::{Opt, Token, Tokens};
 
 /// The shell used for `FILE -c STRING`.
 pub const SHELL: &str = "/bin/sh";
@@ -20,7 +20,7 @@ pub enum Invocation {
     /// Take the lock, run a command, release.
     Run(RunArgs),
     /// `--status FILE`: report the holder without taking the lock.
-    Status(StatusArgs),
+    Status(PathBuf),
     /// `-h`/`--help`.
     Help,
     /// `-V`/`--version`.
@@ -76,26 +76,9 @@ pub struct RunArgs {
     pub verbose: bool,
 }
 
-/// What `lockstamp [-t TEMPLATE] [--fcntl | --create-new] --status FILE` needs.
-#[derive(Debug, PartialEq)]
-pub struct StatusArgs {
-    /// The lock file.
-    pub file: PathBuf,
-    /// `-t`: the template to read the holder with (zc.lockfile's shapes are always tried).
-    pub template: Option<String>,
-    /// `--create-new` makes "the file exists" mean "locked".
-    pub primitive: PrimitiveArg,
-}
-
 /// A usage error: the message for `lockstamp: <message>`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct UsageError(pub String);
-
-impl From<lexopt::Error> for UsageError {
-    fn from(e: lexopt::Error) -> Self {
-        UsageError(e.to_string())
-    }
-}
 
 /// Options seen before FILE, before we know whether this is a run or `--status`.
 struct Seen {
@@ -115,7 +98,9 @@ impl Seen {
     fn run_option(&self) -> Option<&'static str> {
         let flags = [
             (self.wait.is_some(), self.wait.map_or("", |w| w.1)),
+            (self.primitive.is_some(), self.primitive.map_or("", |p| p.1)),
             (self.shared, "--shared"),
+            (self.template.is_some(), "--template"),
             (self.conflict_code.is_some(), "--conflict-exit-code"),
             (self.remove, "--remove"),
             (self.no_stamp, "--no-stamp"),
@@ -131,7 +116,7 @@ where
     I: IntoIterator,
     I::Item: Into<OsString>,
 {
-    let mut p = lexopt::Parser::from_args(argv);
+    let mut tokens = Tokens::new(argv.into_iter().map(Into::into).collect());
     let mut seen = Seen {
         wait: None,
         primitive: None,
@@ -144,52 +129,53 @@ where
         status: false,
     };
     let file = loop {
-        let Some(arg) = p.next()? else {
-            return Err(UsageError("missing FILE".into()));
-        };
-        match arg {
-            Short('h') | Long("help") => return Ok(Invocation::Help),
-            Short('V') | Long("version") => return Ok(Invocation::Version),
-            Short('n') | Long("nonblock") | Long("nb") => {
-                set_once(&mut seen.wait, WaitArg::Never, "--nonblock")?
+        let value = match tokens.next()? {
+            None => return Err(UsageError("missing FILE".into())),
+            Some(Token::File(file)) => break PathBuf::from(file),
+            Some(Token::Flag(opt)) => {
+                match opt {
+                    Opt::Help => return Ok(Invocation::Help),
+                    Opt::Version => return Ok(Invocation::Version),
+                    Opt::Nonblock => set_once(&mut seen.wait, WaitArg::Never, "--nonblock")?,
+                    Opt::Fcntl => set_once(&mut seen.primitive, PrimitiveArg::Fcntl, "--fcntl")?,
+                    Opt::CreateNew => {
+                        set_once(&mut seen.primitive, PrimitiveArg::CreateNew, "--create-new")?
+                    }
+                    Opt::Shared => seen.shared = true,
+                    Opt::Remove => seen.remove = true,
+                    Opt::NoStamp => seen.no_stamp = true,
+                    Opt::Verbose => seen.verbose = true,
+                    Opt::Status => seen.status = true,
+                    // Value options always come as `Token::Value`.
+                    Opt::Wait | Opt::Template | Opt::ConflictCode => {}
+                }
+                continue;
             }
-            Short('w') | Long("wait") | Long("timeout") => {
-                let secs = parse_seconds(&p.value()?)?;
+            Some(Token::Value(opt, value)) => (opt, value),
+        };
+        match value {
+            (Opt::Wait, secs) => {
+                let secs = parse_seconds(&secs)?;
                 set_once(&mut seen.wait, WaitArg::For(secs), "--wait")?
             }
-            Long("fcntl") => set_once(&mut seen.primitive, PrimitiveArg::Fcntl, "--fcntl")?,
-            Long("create-new") => {
-                set_once(&mut seen.primitive, PrimitiveArg::CreateNew, "--create-new")?
-            }
-            Short('s') | Long("shared") => seen.shared = true,
-            Short('t') | Long("template") => seen.template = Some(parse_template(p.value()?)?),
-            Short('E') | Long("conflict-exit-code") => {
-                seen.conflict_code = Some(parse_code(&p.value()?)?)
-            }
-            Long("remove") => seen.remove = true,
-            Long("no-stamp") => seen.no_stamp = true,
-            Short('v') | Long("verbose") => seen.verbose = true,
-            Long("status") => seen.status = true,
-            Value(file) => break PathBuf::from(file),
-            other => return Err(other.unexpected().into()),
+            (Opt::Template, template) => seen.template = Some(parse_template(template)?),
+            (Opt::ConflictCode, code) => seen.conflict_code = Some(parse_code(&code)?),
+            // Flag options always come as `Token::Flag`.
+            _ => {}
         }
     };
-    let mut rest: Vec<OsString> = p.raw_args()?.collect();
+    let mut rest = tokens.rest();
     if seen.status {
         if let Some(option) = seen.run_option() {
             return Err(UsageError(format!("{option} cannot be used with --status")));
         }
-        if let Some(extra) = rest.first() {
+        if let Some(extra) = rest.next() {
             let extra = extra.to_string_lossy();
             return Err(UsageError(format!(
                 "--status takes only FILE, got '{extra}'"
             )));
         }
-        return Ok(Invocation::Status(StatusArgs {
-            file,
-            template: seen.template,
-            primitive: seen.primitive.map_or(PrimitiveArg::Flock, |p| p.0),
-        }));
+        return Ok(Invocation::Status(file));
     }
     if seen.shared
         && seen
@@ -199,9 +185,6 @@ where
         return Err(UsageError(
             "--shared cannot be used with --create-new".into(),
         ));
-    }
-    if rest.first().is_some_and(|a| a == "--") {
-        rest.remove(0);
     }
     let (program, args) = command(rest, &file)?;
     Ok(Invocation::Run(RunArgs {
@@ -219,25 +202,28 @@ where
     }))
 }
 
-/// Splits what follows FILE into program and arguments (`-c STRING` means `sh -c STRING`).
+/// Splits what follows FILE into program and arguments: a leading `--` is skipped, and
+/// `-c STRING` means `sh -c STRING`.
 fn command(
-    mut rest: Vec<OsString>,
+    mut rest: std::vec::IntoIter<OsString>,
     file: &std::path::Path,
 ) -> Result<(OsString, Vec<OsString>), UsageError> {
-    if rest.is_empty() {
+    let mut first = rest.next();
+    if first.as_ref().is_some_and(|arg| arg == "--") {
+        first = rest.next();
+    }
+    let Some(program) = first else {
         return Err(UsageError(format!("missing COMMAND after {file:?}")));
-    }
-    if rest[0] == "-c" || rest[0] == "--command" {
-        if rest.len() != 2 {
-            return Err(UsageError(
+    };
+    if program == "-c" || program == "--command" {
+        return match (rest.next(), rest.next()) {
+            (Some(script), None) => Ok((SHELL.into(), vec!["-c".into(), script])),
+            _ => Err(UsageError(
                 "-c takes exactly one argument, the shell command".into(),
-            ));
-        }
-        rest[0] = OsString::from("-c");
-        return Ok((OsString::from(SHELL), rest));
+            )),
+        };
     }
-    let program = rest.remove(0);
-    Ok((program, rest))
+    Ok((program, rest.collect()))
 }
 
 /// Records an option of a group that allows only one member (`-n`/`-w`, `--fcntl`/`--create-new`).
@@ -260,14 +246,13 @@ fn set_once<T: Copy>(
 /// Parses `-w SECS`: digits with an optional fraction (`10`, `0.5`, `.25`), nanosecond
 /// precision. Signs, exponents, `inf` and `NaN` are refused (a float parser would also cost
 /// the static binary 13 KB).
-fn parse_seconds(value: &std::ffi::OsStr) -> Result<Duration, UsageError> {
-    let text = value.to_string_lossy();
+fn parse_seconds(text: &str) -> Result<Duration, UsageError> {
     let invalid = || {
         UsageError(format!(
             "invalid timeout '{text}': expected seconds such as 10 or 0.5"
         ))
     };
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {
         return Err(invalid());
@@ -285,17 +270,13 @@ fn parse_seconds(value: &std::ffi::OsStr) -> Result<Duration, UsageError> {
 }
 
 /// Parses `-E CODE`: an exit code from 0 to 255.
-fn parse_code(value: &std::ffi::OsStr) -> Result<u8, UsageError> {
-    let text = value.to_string_lossy();
+fn parse_code(text: &str) -> Result<u8, UsageError> {
     text.parse()
         .map_err(|_| UsageError(format!("invalid exit code '{text}': expected 0 to 255")))
 }
 
 /// Parses `-t TEMPLATE` and checks it now, so that a bad template is a usage error.
-fn parse_template(value: OsString) -> Result<String, UsageError> {
-    let text = value
-        .into_string()
-        .map_err(|v| UsageError(format!("template is not UTF-8: {}", v.to_string_lossy())))?;
+fn parse_template(text: String) -> Result<String, UsageError> {
     if let Err(e) = lockstamp::core::Template::parse(&text) {
         return Err(UsageError(format!("invalid template '{text}': {e}")));
     }

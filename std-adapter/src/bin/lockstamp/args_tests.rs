@@ -163,27 +163,12 @@ fn bad_template_is_a_usage_error() {
 
 #[test]
 fn status_takes_only_a_file() {
-    let status = |file: &str, template: Option<&str>, primitive| {
-        Ok(Invocation::Status(StatusArgs {
-            file: PathBuf::from(file),
-            template: template.map(String::from),
-            primitive,
-        }))
-    };
     assert_eq!(
         parse(["--status", "x.lock"]),
-        status("x.lock", None, PrimitiveArg::Flock)
+        Ok(Invocation::Status(PathBuf::from("x.lock")))
     );
-    assert_eq!(
-        parse([
-            "-t",
-            "{pid}@{hostname}",
-            "--create-new",
-            "--status",
-            "d.lock"
-        ]),
-        status("d.lock", Some("{pid}@{hostname}"), PrimitiveArg::CreateNew)
-    );
+    assert!(usage(&["-t", "{pid}", "--status", "x"]).contains("--template cannot be used"));
+    assert!(usage(&["--status", "--fcntl", "x"]).contains("--fcntl cannot be used"));
     assert!(
         usage(&["--status", "-n", "x.lock"]).contains("--nonblock cannot be used with --status")
     );
@@ -199,4 +184,58 @@ fn help_and_version_win_wherever_they_are() {
     assert_eq!(parse(["--version"]), Ok(Invocation::Version));
     // After FILE, -h belongs to the command.
     assert_eq!(run(&["x", "cmd", "-h"]).args, os(&["-h"]));
+}
+
+#[test]
+fn option_spellings_follow_getopt_long() {
+    assert_eq!(run(&["--nb", "x", "c"]).wait, WaitArg::Never);
+    assert_eq!(
+        run(&["--timeout=1.5", "x", "c"]).wait,
+        WaitArg::For(Duration::from_millis(1500))
+    );
+    assert_eq!(
+        run(&["--template", "{pid}", "x", "c"]).template.as_deref(),
+        Some("{pid}")
+    );
+    assert_eq!(
+        run(&["-w2", "x", "c"]).wait,
+        WaitArg::For(Duration::from_secs(2))
+    );
+    // A value option takes the next argument even if it looks like an option.
+    assert_eq!(
+        run(&["-t", "-{pid}", "x", "c"]).template.as_deref(),
+        Some("-{pid}")
+    );
+    // "-" alone is FILE, as with getopt.
+    assert_eq!(run(&["-", "c"]).file, PathBuf::from("-"));
+    assert_eq!(
+        usage(&["--nonblock=yes", "x", "c"]),
+        "option '--nonblock' takes no value"
+    );
+    assert_eq!(usage(&["--wait"]), "missing argument for option '--wait'");
+    assert_eq!(usage(&["-nw"]), "missing argument for option '-w'");
+    assert_eq!(usage(&["-nq", "x", "c"]), "invalid option '-q'");
+}
+
+#[cfg(unix)]
+#[test]
+fn only_options_must_be_utf8() {
+    use std::os::unix::ffi::OsStringExt;
+    let odd = OsString::from_vec(vec![b'x', 0xff]);
+    let parsed = parse([OsString::from("-n"), odd.clone(), odd.clone(), odd.clone()]);
+    let Ok(Invocation::Run(r)) = parsed else {
+        panic!("{parsed:?}");
+    };
+    assert_eq!(
+        (r.file.as_os_str(), &r.program, &r.args[..]),
+        (odd.as_os_str(), &odd, &[odd.clone()][..])
+    );
+    let bad = parse([OsString::from_vec(vec![b'-', 0xff]), OsString::from("x")]);
+    assert!(matches!(bad, Err(UsageError(m)) if m.starts_with("invalid option")));
+    let bad = parse([
+        OsString::from("-t"),
+        OsString::from_vec(vec![0xff]),
+        OsString::from("x"),
+    ]);
+    assert!(matches!(bad, Err(UsageError(m)) if m.contains("not UTF-8")));
 }

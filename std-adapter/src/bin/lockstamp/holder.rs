@@ -21,12 +21,11 @@ pub fn os_error(e: &LockError) -> Option<&io::Error> {
 /// The one-line message for `e`: the library's sentence (which names the path), plus the OS
 /// error it came from: `Couldn't open "x.lock": permission denied (os error 13)`.
 pub fn message(e: &LockError) -> String {
-    match os_error(e) {
-        Some(os) if !e.is_locked() && e.kind() == ErrorKind::Other => format!("{e}: {os}"),
-        Some(os) if !e.is_locked() => match os.raw_os_error() {
-            Some(errno) => format!("{e} (os error {errno})"),
-            None => format!("{e}: {os}"),
+    match os_error(e).filter(|_| !e.is_locked()) {
+        Some(os) => match os.raw_os_error() {
+            Some(errno) if e.kind() != ErrorKind::Other => format!("{e} (os error {errno})"),
+            _ => format!("{e}: {os}"),
         },
-        _ => e.to_string(),
+        None => e.to_string(),
     }
 }

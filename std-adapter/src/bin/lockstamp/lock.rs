@@ -36,12 +36,10 @@ pub fn acquire(args: &RunArgs) -> Result<LockFile, u8> {
 
 /// The library options for `args`, waiting as `wait` says.
 fn options(args: &RunArgs, wait: Wait) -> Options {
-    let mut options = Options::new().wait(wait).remove_on_release(args.remove);
-    options = match args.primitive {
-        PrimitiveArg::Flock => options.primitive(Primitive::Flock),
-        PrimitiveArg::Fcntl => options.primitive(Primitive::Fcntl),
-        PrimitiveArg::CreateNew => options.primitive(Primitive::CreateNew),
-    };
+    let mut options = Options::new()
+        .wait(wait)
+        .remove_on_release(args.remove)
+        .primitive(primitive(args.primitive));
     if args.shared {
         options = options.shared();
     }
@@ -52,6 +50,15 @@ fn options(args: &RunArgs, wait: Wait) -> Options {
         options = options.template(template);
     }
     options
+}
+
+/// The library's primitive for `--fcntl`, `--create-new` or neither.
+fn primitive(arg: PrimitiveArg) -> Primitive {
+    match arg {
+        PrimitiveArg::Flock => Primitive::Flock,
+        PrimitiveArg::Fcntl => Primitive::Fcntl,
+        PrimitiveArg::CreateNew => Primitive::CreateNew,
+    }
 }
 
 /// Reports a failed lock and picks the exit code.

@@ -26,12 +26,13 @@ mod lock;
 mod run;
 mod signals;
 mod status;
+mod tokens;
 mod usage;
 
 fn main() -> ExitCode {
     let code = match args::parse(std::env::args_os().skip(1)) {
         Ok(args::Invocation::Run(run)) => run::run(&run),
-        Ok(args::Invocation::Status(status)) => status::report(&status),
+        Ok(args::Invocation::Status(file)) => status::report(&file),
         Ok(args::Invocation::Help) => print(usage::HELP),
         Ok(args::Invocation::Version) => print(&format!("{}\n", usage::version())),
         Err(args::UsageError(problem)) => {

@@ -1,32 +1,19 @@
 //! `lockstamp --status FILE`: who holds the lock, and whether it is locked right now.
 
 use std::io::{self, Write};
+use std::path::Path;
 
-use lockstamp::{Options, Primitive};
-
-use crate::args::{PrimitiveArg, StatusArgs};
 use crate::exit;
 use crate::holder::message;
 
 /// Prints FILE's state on stdout; returns 0 when free, 1 when locked, 66 when missing.
-pub fn report(args: &StatusArgs) -> u8 {
-    let name = &args.file;
+pub fn report(name: &Path) -> u8 {
     // The library calls a missing file free; a script asking about it wants to know.
-    if let Err(e) = std::fs::symlink_metadata(&args.file) {
-        if e.kind() == io::ErrorKind::NotFound {
-            warn!("{name:?}: no such file");
-            return exit::NO_INPUT;
-        }
+    if is_missing(name) {
+        warn!("{name:?}: no such file");
+        return exit::NO_INPUT;
     }
-    let mut options = Options::new().primitive(match args.primitive {
-        PrimitiveArg::Flock => Primitive::Flock,
-        PrimitiveArg::Fcntl => Primitive::Fcntl,
-        PrimitiveArg::CreateNew => Primitive::CreateNew,
-    });
-    if let Some(template) = &args.template {
-        options = options.template(template);
-    }
-    let status = match options.status(&args.file) {
+    let status = match lockstamp::status(name) {
         Ok(status) => status,
         Err(e) => {
             warn!("{}", message(&e));
@@ -44,4 +31,21 @@ pub fn report(args: &StatusArgs) -> u8 {
         return exit::IO_ERROR;
     }
     u8::from(status.locked)
+}
+
+/// `access(path, F_OK)` failing with `ENOENT` (a dangling symlink counts as missing).
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/access.html)
+/// - [Linux](https://man7.org/linux/man-pages/man2/access.2.html)
+#[cfg(unix)]
+fn is_missing(path: &Path) -> bool {
+    use rustix::fs::{access, Access};
+    access(path, Access::EXISTS) == Err(rustix::io::Errno::NOENT)
+}
+
+/// Whether nothing is at `path`.
+#[cfg(not(unix))]
+fn is_missing(path: &Path) -> bool {
+    path.try_exists().is_ok_and(|exists| !exists)
 }

@@ -1,0 +1,176 @@
+//! Splits the command line into options, FILE, and the rest, as `getopt_long` does for
+//! `flock(1)` (options stop at the first operand).
+//!
+//! Short options cluster (`-nv`, `-E42`, `-w0.5`), long options take `--wait=5` or
+//! `--wait 5`, `--` ends the options. Only options must be UTF-8; FILE and everything after
+//! it are kept as `OsString`. (Hand-written instead of lexopt: 4 KB less in the static
+//! binary, which is measured against a plain std program.)
+
+use std::ffi::OsString;
+
+use crate::args::UsageError;
+
+/// An option lockstamp knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opt {
+    /// `-h`, `--help`
+    Help,
+    /// `-V`, `--version`
+    Version,
+    /// `-n`, `--nonblock`, `--nb`
+    Nonblock,
+    /// `-w`, `--wait`, `--timeout`
+    Wait,
+    /// `-s`, `--shared`
+    Shared,
+    /// `-t`, `--template`
+    Template,
+    /// `-E`, `--conflict-exit-code`
+    ConflictCode,
+    /// `--fcntl`
+    Fcntl,
+    /// `--create-new`
+    CreateNew,
+    /// `--remove`
+    Remove,
+    /// `--no-stamp`
+    NoStamp,
+    /// `-v`, `--verbose`
+    Verbose,
+    /// `--status`
+    Status,
+}
+
+/// Every spelling: short letter, long name, option, whether it takes a value.
+const OPTIONS: [(Option<char>, &str, Opt, bool); 15] = [
+    (Some('h'), "help", Opt::Help, false),
+    (Some('V'), "version", Opt::Version, false),
+    (Some('n'), "nonblock", Opt::Nonblock, false),
+    (None, "nb", Opt::Nonblock, false),
+    (Some('w'), "wait", Opt::Wait, true),
+    (None, "timeout", Opt::Wait, true),
+    (Some('s'), "shared", Opt::Shared, false),
+    (Some('t'), "template", Opt::Template, true),
+    (Some('E'), "conflict-exit-code", Opt::ConflictCode, true),
+    (None, "fcntl", Opt::Fcntl, false),
+    (None, "create-new", Opt::CreateNew, false),
+    (None, "remove", Opt::Remove, false),
+    (None, "no-stamp", Opt::NoStamp, false),
+    (Some('v'), "verbose", Opt::Verbose, false),
+    (None, "status", Opt::Status, false),
+];
+
+/// One piece of the command line.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Token {
+    /// An option without a value.
+    Flag(Opt),
+    /// An option and its value.
+    Value(Opt, String),
+    /// The first operand: FILE. Everything after it is in [`Tokens::rest`].
+    File(OsString),
+}
+
+/// Reads options off the front of the arguments.
+pub struct Tokens {
+    argv: std::vec::IntoIter<OsString>,
+    /// The rest of a cluster of short options (`-nv` after `-n`).
+    cluster: String,
+}
+
+impl Tokens {
+    /// Starts at the first argument after the program name.
+    pub fn new(argv: Vec<OsString>) -> Tokens {
+        Tokens {
+            argv: argv.into_iter(),
+            cluster: String::new(),
+        }
+    }
+
+    /// The next option or FILE; `None` when the arguments end first.
+    pub fn next(&mut self) -> Result<Option<Token>, UsageError> {
+        if let Some(letter) = self.next_in_cluster() {
+            return self.short(letter).map(Some);
+        }
+        let Some(arg) = self.argv.next() else {
+            return Ok(None);
+        };
+        if arg == "--" {
+            return Ok(self.argv.next().map(Token::File));
+        }
+        let Some(text) = arg.to_str() else {
+            if arg.as_encoded_bytes().starts_with(b"-") {
+                let arg = arg.to_string_lossy();
+                return Err(UsageError(format!("invalid option '{arg}'")));
+            }
+            return Ok(Some(Token::File(arg)));
+        };
+        if let Some(long) = text.strip_prefix("--") {
+            return self.long(long).map(Some);
+        }
+        match text.strip_prefix('-') {
+            Some(cluster) if !cluster.is_empty() => {
+                // Read back letter by letter, starting now.
+                self.cluster = cluster.to_string();
+                self.next()
+            }
+            _ => Ok(Some(Token::File(arg))),
+        }
+    }
+
+    /// Takes the next letter of a cluster of short options.
+    fn next_in_cluster(&mut self) -> Option<char> {
+        let mut letters = self.cluster.chars();
+        let letter = letters.next()?;
+        self.cluster = letters.as_str().to_string();
+        Some(letter)
+    }
+
+    /// Everything after FILE, untouched.
+    pub fn rest(self) -> std::vec::IntoIter<OsString> {
+        self.argv
+    }
+
+    fn long(&mut self, long: &str) -> Result<Token, UsageError> {
+        let (name, inline) = match long.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_string())),
+            None => (long, None),
+        };
+        let Some(&(_, _, opt, takes_value)) = OPTIONS.iter().find(|o| o.1 == name) else {
+            return Err(UsageError(format!("invalid option '--{name}'")));
+        };
+        match (takes_value, inline) {
+            (true, Some(value)) => Ok(Token::Value(opt, value)),
+            (true, None) => Ok(Token::Value(opt, self.value(&format!("--{name}"))?)),
+            (false, Some(_)) => Err(UsageError(format!("option '--{name}' takes no value"))),
+            (false, None) => Ok(Token::Flag(opt)),
+        }
+    }
+
+    fn short(&mut self, letter: char) -> Result<Token, UsageError> {
+        let Some(&(_, _, opt, takes_value)) = OPTIONS.iter().find(|o| o.0 == Some(letter)) else {
+            return Err(UsageError(format!("invalid option '-{letter}'")));
+        };
+        if !takes_value {
+            return Ok(Token::Flag(opt));
+        }
+        let value = match std::mem::take(&mut self.cluster) {
+            rest if rest.is_empty() => self.value(&format!("-{letter}"))?,
+            rest => rest,
+        };
+        Ok(Token::Value(opt, value))
+    }
+
+    /// The next argument, as the value of `option`.
+    fn value(&mut self, option: &str) -> Result<String, UsageError> {
+        match self.argv.next() {
+            None => Err(UsageError(format!(
+                "missing argument for option '{option}'"
+            ))),
+            Some(value) => value.into_string().map_err(|value| {
+                let value = value.to_string_lossy();
+                UsageError(format!("argument of '{option}' is not UTF-8: '{value}'"))
+            }),
+        }
+    }
+}
