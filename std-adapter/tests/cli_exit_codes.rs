@@ -116,16 +116,20 @@ fn conflict_exits_1_or_the_e_code_and_names_the_holder() {
 
 #[test]
 fn usage_errors_exit_64_with_one_line_and_a_hint() {
+    let dir = Scratch::new();
+    let lock = dir.path("x.lock");
+    let f = s(&lock);
     for args in [
         &[][..],
-        &["x.lock"],
-        &["-w", "-1", "x.lock", "true"],
-        &["-w", "NaN", "x.lock", "true"],
-        &["-E", "256", "x.lock", "true"],
-        &["--bogus", "x.lock", "true"],
-        &["-n", "-w", "1", "x.lock", "true"],
-        &["-t", "{nope}", "x.lock", "true"],
+        &[f],
+        &["-w", "-1", f, "true"],
+        &["-w", "NaN", f, "true"],
+        &["-E", "256", f, "true"],
+        &["--bogus", f, "true"],
+        &["-n", "-w", "1", f, "true"],
+        &["-t", "{nope}", f, "true"],
         &["--status"],
+        &["--status", "-n", f],
     ] {
         let out = run(args);
         assert_eq!(code(&out), 64, "{args:?}");
@@ -136,10 +140,7 @@ fn usage_errors_exit_64_with_one_line_and_a_hint() {
         assert!(lines[1].contains("lockstamp --help"), "{err}");
         assert_eq!(text(&out.stdout), "");
     }
-    assert!(
-        !std::path::Path::new("x.lock").exists(),
-        "usage errors create nothing"
-    );
+    assert!(!lock.exists(), "usage errors create nothing");
 }
 
 #[test]
