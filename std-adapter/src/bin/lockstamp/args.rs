@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::tokens::{Opt, Token, Tokens};
+use crate::tokens::{Flag, Token, Tokens, Valued};
 
 /// The shell used for `FILE -c STRING`.
 pub const SHELL: &str = "/bin/sh";
@@ -129,39 +129,31 @@ where
         status: false,
     };
     let file = loop {
-        let value = match tokens.next()? {
+        match tokens.next()? {
             None => return Err(UsageError("missing FILE".into())),
             Some(Token::File(file)) => break PathBuf::from(file),
-            Some(Token::Flag(opt)) => {
-                match opt {
-                    Opt::Help => return Ok(Invocation::Help),
-                    Opt::Version => return Ok(Invocation::Version),
-                    Opt::Nonblock => set_once(&mut seen.wait, WaitArg::Never, "--nonblock")?,
-                    Opt::Fcntl => set_once(&mut seen.primitive, PrimitiveArg::Fcntl, "--fcntl")?,
-                    Opt::CreateNew => {
-                        set_once(&mut seen.primitive, PrimitiveArg::CreateNew, "--create-new")?
-                    }
-                    Opt::Shared => seen.shared = true,
-                    Opt::Remove => seen.remove = true,
-                    Opt::NoStamp => seen.no_stamp = true,
-                    Opt::Verbose => seen.verbose = true,
-                    Opt::Status => seen.status = true,
-                    // Value options always come as `Token::Value`.
-                    Opt::Wait | Opt::Template | Opt::ConflictCode => {}
+            Some(Token::Flag(flag)) => match flag {
+                Flag::Help => return Ok(Invocation::Help),
+                Flag::Version => return Ok(Invocation::Version),
+                Flag::Nonblock => set_once(&mut seen.wait, WaitArg::Never, "--nonblock")?,
+                Flag::Fcntl => set_once(&mut seen.primitive, PrimitiveArg::Fcntl, "--fcntl")?,
+                Flag::CreateNew => {
+                    set_once(&mut seen.primitive, PrimitiveArg::CreateNew, "--create-new")?
                 }
-                continue;
-            }
-            Some(Token::Value(opt, value)) => (opt, value),
-        };
-        match value {
-            (Opt::Wait, secs) => {
-                let secs = parse_seconds(&secs)?;
-                set_once(&mut seen.wait, WaitArg::For(secs), "--wait")?
-            }
-            (Opt::Template, template) => seen.template = Some(parse_template(template)?),
-            (Opt::ConflictCode, code) => seen.conflict_code = Some(parse_code(&code)?),
-            // Flag options always come as `Token::Flag`.
-            _ => {}
+                Flag::Shared => seen.shared = true,
+                Flag::Remove => seen.remove = true,
+                Flag::NoStamp => seen.no_stamp = true,
+                Flag::Verbose => seen.verbose = true,
+                Flag::Status => seen.status = true,
+            },
+            Some(Token::Value(opt, value)) => match opt {
+                Valued::Wait => {
+                    let secs = parse_seconds(&value)?;
+                    set_once(&mut seen.wait, WaitArg::For(secs), "--wait")?
+                }
+                Valued::Template => seen.template = Some(parse_template(value)?),
+                Valued::ConflictCode => seen.conflict_code = Some(parse_code(&value)?),
+            },
         }
     };
     let mut rest = tokens.rest();

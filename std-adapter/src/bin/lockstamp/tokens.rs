@@ -10,23 +10,17 @@ use std::ffi::OsString;
 
 use crate::args::UsageError;
 
-/// An option lockstamp knows.
+/// An option lockstamp knows that takes no value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Opt {
+pub enum Flag {
     /// `-h`, `--help`
     Help,
     /// `-V`, `--version`
     Version,
     /// `-n`, `--nonblock`, `--nb`
     Nonblock,
-    /// `-w`, `--wait`, `--timeout`
-    Wait,
     /// `-s`, `--shared`
     Shared,
-    /// `-t`, `--template`
-    Template,
-    /// `-E`, `--conflict-exit-code`
-    ConflictCode,
     /// `--fcntl`
     Fcntl,
     /// `--create-new`
@@ -41,32 +35,54 @@ pub enum Opt {
     Status,
 }
 
-/// Every spelling: short letter, long name, option, whether it takes a value.
-const OPTIONS: [(Option<char>, &str, Opt, bool); 15] = [
-    (Some('h'), "help", Opt::Help, false),
-    (Some('V'), "version", Opt::Version, false),
-    (Some('n'), "nonblock", Opt::Nonblock, false),
-    (None, "nb", Opt::Nonblock, false),
-    (Some('w'), "wait", Opt::Wait, true),
-    (None, "timeout", Opt::Wait, true),
-    (Some('s'), "shared", Opt::Shared, false),
-    (Some('t'), "template", Opt::Template, true),
-    (Some('E'), "conflict-exit-code", Opt::ConflictCode, true),
-    (None, "fcntl", Opt::Fcntl, false),
-    (None, "create-new", Opt::CreateNew, false),
-    (None, "remove", Opt::Remove, false),
-    (None, "no-stamp", Opt::NoStamp, false),
-    (Some('v'), "verbose", Opt::Verbose, false),
-    (None, "status", Opt::Status, false),
+/// An option lockstamp knows that takes a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Valued {
+    /// `-w`, `--wait`, `--timeout`
+    Wait,
+    /// `-t`, `--template`
+    Template,
+    /// `-E`, `--conflict-exit-code`
+    ConflictCode,
+}
+
+/// What an option spelling means.
+#[derive(Clone, Copy)]
+enum Kind {
+    Flag(Flag),
+    Valued(Valued),
+}
+
+/// Every spelling: short letter, long name, meaning.
+const OPTIONS: [(Option<char>, &str, Kind); 15] = [
+    (Some('h'), "help", Kind::Flag(Flag::Help)),
+    (Some('V'), "version", Kind::Flag(Flag::Version)),
+    (Some('n'), "nonblock", Kind::Flag(Flag::Nonblock)),
+    (None, "nb", Kind::Flag(Flag::Nonblock)),
+    (Some('w'), "wait", Kind::Valued(Valued::Wait)),
+    (None, "timeout", Kind::Valued(Valued::Wait)),
+    (Some('s'), "shared", Kind::Flag(Flag::Shared)),
+    (Some('t'), "template", Kind::Valued(Valued::Template)),
+    (
+        Some('E'),
+        "conflict-exit-code",
+        Kind::Valued(Valued::ConflictCode),
+    ),
+    (None, "fcntl", Kind::Flag(Flag::Fcntl)),
+    (None, "create-new", Kind::Flag(Flag::CreateNew)),
+    (None, "remove", Kind::Flag(Flag::Remove)),
+    (None, "no-stamp", Kind::Flag(Flag::NoStamp)),
+    (Some('v'), "verbose", Kind::Flag(Flag::Verbose)),
+    (None, "status", Kind::Flag(Flag::Status)),
 ];
 
 /// One piece of the command line.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Token {
     /// An option without a value.
-    Flag(Opt),
+    Flag(Flag),
     /// An option and its value.
-    Value(Opt, String),
+    Value(Valued, String),
     /// The first operand: FILE. Everything after it is in [`Tokens::rest`].
     File(OsString),
 }
@@ -136,24 +152,27 @@ impl Tokens {
             Some((name, value)) => (name, Some(value.to_string())),
             None => (long, None),
         };
-        let Some(&(_, _, opt, takes_value)) = OPTIONS.iter().find(|o| o.1 == name) else {
+        let Some(&(_, _, kind)) = OPTIONS.iter().find(|o| o.1 == name) else {
             return Err(UsageError(format!("invalid option '--{name}'")));
         };
-        match (takes_value, inline) {
-            (true, Some(value)) => Ok(Token::Value(opt, value)),
-            (true, None) => Ok(Token::Value(opt, self.value(&format!("--{name}"))?)),
-            (false, Some(_)) => Err(UsageError(format!("option '--{name}' takes no value"))),
-            (false, None) => Ok(Token::Flag(opt)),
+        match (kind, inline) {
+            (Kind::Valued(opt), Some(value)) => Ok(Token::Value(opt, value)),
+            (Kind::Valued(opt), None) => Ok(Token::Value(opt, self.value(&format!("--{name}"))?)),
+            (Kind::Flag(_), Some(_)) => {
+                Err(UsageError(format!("option '--{name}' takes no value")))
+            }
+            (Kind::Flag(flag), None) => Ok(Token::Flag(flag)),
         }
     }
 
     fn short(&mut self, letter: char) -> Result<Token, UsageError> {
-        let Some(&(_, _, opt, takes_value)) = OPTIONS.iter().find(|o| o.0 == Some(letter)) else {
+        let Some(&(_, _, kind)) = OPTIONS.iter().find(|o| o.0 == Some(letter)) else {
             return Err(UsageError(format!("invalid option '-{letter}'")));
         };
-        if !takes_value {
-            return Ok(Token::Flag(opt));
-        }
+        let opt = match kind {
+            Kind::Flag(flag) => return Ok(Token::Flag(flag)),
+            Kind::Valued(opt) => opt,
+        };
         let value = match std::mem::take(&mut self.cluster) {
             rest if rest.is_empty() => self.value(&format!("-{letter}"))?,
             rest => rest,
