@@ -13,7 +13,8 @@
 //! Under Miri only one scenario in [`MIRI_STRIDE`] runs (the count printed is the full
 //! enumeration); natively all of them run.
 
-use super::world::{self, Env, World, ALWAYS, CLOCK_START};
+use super::drive;
+use super::world::{Env, World, ALWAYS, CLOCK_START};
 use crate::machine::{
     Error, ErrorKind, FileId, FileKind, Op, OpenHow, Outcome, Plan, Primitive, Step, Wait,
 };
@@ -90,7 +91,7 @@ fn is_cleanup(op: &Op<'_>) -> bool {
 
 fn baseline(plan: Plan<'static>, env: Env) -> Baseline {
     let mut world = World::new(plan, env, &[]);
-    let (end, _) = world::acquire(&mut world);
+    let (end, _) = drive::acquire(&mut world);
     let ops = world.ops.clone();
     let fail_from = match end {
         Step::Failed(_) => ops
@@ -100,7 +101,7 @@ fn baseline(plan: Plan<'static>, env: Env) -> Baseline {
         _ => usize::MAX,
     };
     if end == Step::Held {
-        assert_eq!(world::release(&mut world), Step::Released);
+        assert_eq!(drive::release(&mut world), Step::Released);
     }
     Baseline {
         ops,
@@ -223,7 +224,7 @@ fn expect(plan: &Plan<'_>, base: &Baseline, k: usize, op: &Op<'_>, fault: Outcom
 fn check(expect: Expect, base: &Baseline, end: Step<'static>) {
     match (expect, base.end) {
         (Expect::Same, Step::Failed(e)) if e.kind() == ErrorKind::TimedOut => {
-            let error = world::error_of(end).expect("a timed-out run must still time out");
+            let error = drive::error_of(end).expect("a timed-out run must still time out");
             assert_eq!(error.kind(), ErrorKind::TimedOut);
             assert!(error.is_contention());
         }
@@ -235,7 +236,7 @@ fn check(expect: Expect, base: &Baseline, end: Step<'static>) {
 #[test]
 fn every_fault_at_every_step_of_acquire() {
     let (mut scenarios, mut run) = (0usize, 0usize);
-    for plan in world::all_plans(TIMEOUT) {
+    for plan in drive::all_plans(TIMEOUT) {
         for env in environments(&plan) {
             let base = baseline(plan, env);
             for (k, op) in base.ops.iter().enumerate() {
@@ -246,11 +247,11 @@ fn every_fault_at_every_step_of_acquire() {
                     }
                     run += 1;
                     let mut world = World::new(plan, env, &[(k, fault)]);
-                    let (end, _) = world::acquire(&mut world);
+                    let (end, _) = drive::acquire(&mut world);
                     let expected = expect(&plan, &base, k, op, fault);
                     check(expected, &base, end);
                     if end == Step::Held {
-                        assert_eq!(world::release(&mut world), Step::Released);
+                        assert_eq!(drive::release(&mut world), Step::Released);
                     }
                 }
             }
@@ -263,14 +264,14 @@ fn every_fault_at_every_step_of_acquire() {
 #[test]
 fn every_fault_at_every_step_of_release() {
     let (mut scenarios, mut run) = (0usize, 0usize);
-    for plan in world::all_plans(TIMEOUT) {
+    for plan in drive::all_plans(TIMEOUT) {
         if plan.primitive == Primitive::CreateNew && plan.mode == crate::machine::Mode::Shared {
             continue;
         }
         let mut world = World::new(plan, Env::FREE, &[]);
-        assert_eq!(world::acquire(&mut world).0, Step::Held);
+        assert_eq!(drive::acquire(&mut world).0, Step::Held);
         let start = world.ops.len();
-        assert_eq!(world::release(&mut world), Step::Released);
+        assert_eq!(drive::release(&mut world), Step::Released);
         let ops = world.ops.get(start..).unwrap_or_default().to_vec();
         let mut faults = Vec::new();
         for (k, op) in ops.iter().enumerate() {
@@ -293,8 +294,8 @@ fn every_fault_at_every_step_of_release() {
             run += 1;
             let shifted: Vec<_> = injected.iter().map(|&(k, f)| (start + k, f)).collect();
             let mut world = World::new(plan, Env::FREE, &shifted);
-            assert_eq!(world::acquire(&mut world).0, Step::Held);
-            let end = world::release(&mut world);
+            assert_eq!(drive::acquire(&mut world).0, Step::Held);
+            let end = drive::release(&mut world);
             assert_eq!(
                 world.ops.get(start..),
                 Some(&ops[..]),

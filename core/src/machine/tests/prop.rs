@@ -3,7 +3,8 @@
 //! holds on every op, the machine ends within a bound, and a held lock releases cleanly
 //! through the same kind of random replies.
 
-use super::world::{self, World, HOLDERS, STAMP};
+use super::drive;
+use super::world::{World, HOLDERS, STAMP};
 use crate::machine::{
     ErrorKind, FileId, FileKind, Mode, Outcome, Plan, Primitive, Release, Step, Wait,
 };
@@ -85,11 +86,11 @@ proptest! {
         script in proptest::collection::vec(outcome(), 0..80),
     ) {
         let mut world = World::scripted(plan, &script);
-        let (end, _) = world::acquire(&mut world);
+        let (end, _) = drive::acquire(&mut world);
         prop_assert!(world.ops.len() <= script.len() + TAIL, "{} ops", world.ops.len());
         if end == Step::Held {
             let before = world.ops.len();
-            let end = world::release(&mut world);
+            let end = drive::release(&mut world);
             prop_assert!(matches!(end, Step::Released | Step::Failed(_)));
             prop_assert!(world.ops.len() - before <= 4);
         }

@@ -2,15 +2,12 @@
 //! machine only asks for what is allowed at that point, and replies either like a
 //! well-behaved environment (optionally with injected faults) or from a script.
 
-use super::super::{
-    Acquire, Error, ErrorKind, FileId, FileKind, Mode, Op, OpenHow, Outcome, Plan, Primitive,
-    Release, Step, Wait, BACKOFF_CAP, HOLDER_CAPACITY,
+use crate::machine::{
+    Acquire, ErrorKind, FileId, FileKind, Op, OpenHow, Outcome, Plan, Primitive, Step, Wait,
+    BACKOFF_CAP, HOLDER_CAPACITY,
 };
 use core::time::Duration;
 use std::vec::Vec;
-
-/// Bound on the number of steps of any driven machine.
-pub const MAX_ITERATIONS: usize = 10_000;
 
 /// "Forever" for [`Env`] counters.
 pub const ALWAYS: u32 = u32::MAX;
@@ -379,6 +376,11 @@ impl World {
         assert_eq!(self.opens, self.closes, "every open closed exactly once");
     }
 
+    /// Marks the start of the release: from now on only release ops are allowed.
+    pub fn start_release(&mut self) {
+        self.releasing = true;
+    }
+
     /// Asserts what must be true once a release ended with `end`.
     pub fn check_released(&self, end: Step<'static>, closes_before: u32, removes_before: u32) {
         assert!(matches!(end, Step::Released | Step::Failed(_)), "{end:?}");
@@ -390,82 +392,5 @@ impl World {
         );
         let removes = u32::from(self.plan.removes_on_release());
         assert_eq!(self.removes, removes_before + removes);
-    }
-}
-
-/// Drives an acquire for `world` to its end, checking the world's invariants.
-pub fn acquire(world: &mut World) -> (Step<'static>, Acquire<'static>) {
-    let mut machine = Acquire::new(&world.plan);
-    let mut outcome = Outcome::Start;
-    for _ in 0..MAX_ITERATIONS {
-        match machine.step(outcome) {
-            Step::Do(op) => outcome = world.perform(op),
-            end => {
-                world.check_acquired(end, &machine);
-                assert_eq!(machine.step(Outcome::Done), end, "terminal steps repeat");
-                assert_eq!(machine.step(Outcome::Start), end, "terminal steps repeat");
-                return (end, machine);
-            }
-        }
-    }
-    panic!(
-        "acquire did not end within {MAX_ITERATIONS} steps: {:?}",
-        world.ops
-    );
-}
-
-/// Drives a release of the lock `world` holds, checking the world's invariants.
-pub fn release(world: &mut World) -> Step<'static> {
-    world.releasing = true;
-    let (closes, removes) = (world.closes, world.removes);
-    let mut machine = Release::new(&world.plan);
-    let mut outcome = Outcome::Start;
-    for _ in 0..MAX_ITERATIONS {
-        match machine.step(outcome) {
-            Step::Do(op) => outcome = world.perform(op),
-            end => {
-                world.check_released(end, closes, removes);
-                assert_eq!(machine.step(Outcome::Done), end, "terminal steps repeat");
-                return end;
-            }
-        }
-    }
-    panic!("release did not end within {MAX_ITERATIONS} steps");
-}
-
-/// Every plan: primitive × mode × wait × stamp × sync × remove-on-release (144).
-/// `follow_symlinks` varies with the plan's index (it is only passed through).
-pub fn all_plans(timeout: Duration) -> Vec<Plan<'static>> {
-    let mut plans = Vec::new();
-    for primitive in [Primitive::Flock, Primitive::Fcntl, Primitive::CreateNew] {
-        for mode in [Mode::Exclusive, Mode::Shared] {
-            for wait in [Wait::Never, Wait::Forever, Wait::For(timeout)] {
-                for stamp in [Some(STAMP), None] {
-                    for sync in [false, true] {
-                        for remove_on_release in [false, true] {
-                            let follow_symlinks = plans.len() % 3 == 1;
-                            plans.push(Plan {
-                                primitive,
-                                mode,
-                                wait,
-                                stamp,
-                                sync,
-                                remove_on_release,
-                                follow_symlinks,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-    }
-    plans
-}
-
-/// The error a failed step carries.
-pub fn error_of(step: Step<'static>) -> Option<Error> {
-    match step {
-        Step::Failed(error) => Some(error),
-        _ => None,
     }
 }
