@@ -3,9 +3,9 @@
 //! Each function is a thin forward to one call (or a fixed pair) and names its man page.
 //! Errors stay `io::Error` here; [`map_error`] turns them into core's kinds exactly once.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::Path;
 
 use lockstamp_core::machine::{ErrorKind, FileId, FileKind, Mode, OpKind, OpenHow, Primitive};
@@ -24,46 +24,65 @@ pub(crate) const DEFAULT_PRIMITIVE: Primitive = Primitive::Flock;
 /// Offset the holder's stamp is read from (Windows locks byte 0; Unix reads everything).
 pub(crate) const HOLDER_OFFSET: u64 = 0;
 
-/// `open(path, O_RDWR | O_CREAT [| O_EXCL] | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, mode)`—opens
-/// or creates the lock file, never truncating it.
+/// `openat(AT_FDCWD, path, O_RDWR | O_CREAT [| O_EXCL] | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
+/// mode)`—opens or creates the lock file, never truncating it, never appending.
+///
+/// The call goes through `std` (and so libc's `open`) rather than rustix: rustix's raw
+/// Linux backend issues `open` (not `openat`) with `O_LARGEFILE` added, while the contract
+/// (DESIGN §2) and every peer (zc.lockfile, `flock(1)`) make exactly the call above, which
+/// is what people compare with `strace`.
 ///
 /// # References
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
+#[doc(alias = "openat")]
 pub(crate) fn open(
     path: &Path,
     how: OpenHow,
     follow_symlinks: bool,
     mode: u32,
 ) -> io::Result<File> {
-    let mut flags = OFlags::RDWR | OFlags::CREATE | OFlags::CLOEXEC | OFlags::NOCTTY;
+    let mut options = OpenOptions::new();
+    // std always adds O_CLOEXEC.
+    options.read(true).write(true).mode(mode);
     if how == OpenHow::CreateNew {
-        flags |= OFlags::EXCL;
+        options.create_new(true);
+    } else {
+        options.create(true);
     }
+    options.custom_flags(extra_flags(follow_symlinks, false));
+    options.open(path)
+}
+
+/// `O_NOCTTY`, plus `O_NOFOLLOW` unless following symlinks, plus `O_NONBLOCK` if asked.
+fn extra_flags(follow_symlinks: bool, nonblock: bool) -> i32 {
+    let mut flags = OFlags::NOCTTY;
     if !follow_symlinks {
         flags |= OFlags::NOFOLLOW;
     }
-    let fd = rustix::fs::open(path, flags, rustix::fs::Mode::from_raw_mode(mode as _))?;
-    Ok(File::from(fd))
+    if nonblock {
+        flags |= OFlags::NONBLOCK;
+    }
+    // The flag values are small positive `int`s on every Unix.
+    flags.bits() as i32
 }
 
-/// `open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK)`—opens an existing
-/// lock file for reading only, never creating it (`O_NONBLOCK` so a FIFO cannot hang us).
+/// `openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK)`—opens an
+/// existing lock file for reading only, never creating it (`O_NONBLOCK` so a FIFO cannot
+/// hang us).
 ///
 /// # References
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
 pub(crate) fn open_readonly(path: &Path, follow_symlinks: bool) -> io::Result<File> {
-    let mut flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
-    if !follow_symlinks {
-        flags |= OFlags::NOFOLLOW;
-    }
-    let fd = rustix::fs::open(path, flags, rustix::fs::Mode::empty())?;
-    Ok(File::from(fd))
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(extra_flags(follow_symlinks, true))
+        .open(path)
 }
 
-/// `open(dirname(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)`—the directory holding `path`,
-/// used only to watch for the removal of a dot-lock.
+/// `openat(AT_FDCWD, dirname(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)`—the directory
+/// holding `path`, used only to watch for the removal of a dot-lock.
 ///
 /// # References
 ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
@@ -72,12 +91,10 @@ pub(crate) fn open_parent(path: &Path) -> io::Result<File> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-    Ok(File::from(rustix::fs::open(
-        parent,
-        flags,
-        rustix::fs::Mode::empty(),
-    )?))
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(OFlags::DIRECTORY.bits() as i32)
+        .open(parent)
 }
 
 // `stat` field types differ between Unixes (u64 on Linux, i32/u16 on macOS).
@@ -169,7 +186,7 @@ pub(crate) fn lock(
     }
 }
 
-/// `flock(fd, LOCK_UN)` or `fcntl(fd, F_SETLK, {F_UNLCK})`—releases the lock explicitly before
+/// `flock(fd, LOCK_UN)` or `fcntl(fd, F_SETLK, {F_UNLCK, 0, 0})`—releases the lock explicitly before
 /// close (a forked child may share the open file description). For `fcntl`, the unlock is
 /// skipped while another handle in this process still holds a claim on the same file, since
 /// the process has only one lock to give back.
@@ -183,7 +200,11 @@ pub(crate) fn unlock(file: &File, primitive: Primitive, claim: Option<&Claim>) -
             if super::fcntl_table::others_hold(file, claim)? {
                 return Ok(());
             }
-            Ok(rustix::fs::fcntl_lock(file, FlockOperation::Unlock)?)
+            // `F_SETLK` (not `F_SETLKW`): an unlock never waits, and says so in `strace`.
+            Ok(rustix::fs::fcntl_lock(
+                file,
+                FlockOperation::NonBlockingUnlock,
+            )?)
         }
         Primitive::CreateNew => Ok(()),
         _ => Ok(rustix::fs::flock(file, FlockOperation::Unlock)?),

@@ -12,7 +12,13 @@
 //! holder churn PATH N MARKER     N x (remove-on-release lock, create MARKER exclusively,
 //!                                remove it, release); "done", or "DOUBLE" (exit 3)
 //! holder idle                    "idle", waits for stdin
+//! holder status PATH [OPTS]      "status locked" | "status free" (exit 0) | "error MESSAGE"
+//! holder hammer PATH N COUNTER [OPTS]
+//!                                N x (lock, read-increment-write COUNTER, create and
+//!                                remove COUNTER.inside exclusively, release); "done", or
+//!                                "DOUBLE" (exit 3) when two holders overlapped
 //! OPTS: --fcntl --create-new --shared --no-stamp --remove --template T --wait-forever
+//!       --wait-ms MS
 //! ```
 
 use std::io::{BufRead, Write};
@@ -42,6 +48,12 @@ fn options(args: &mut impl Iterator<Item = String>) -> Options {
             "--no-stamp" => opts.no_stamp(),
             "--remove" => opts.remove_on_release(true),
             "--wait-forever" => opts.wait(Wait::Forever),
+            "--wait-ms" => {
+                let ms = args.next().expect("--wait-ms needs a value");
+                opts.wait(Wait::For(std::time::Duration::from_millis(
+                    ms.parse().expect("milliseconds"),
+                )))
+            }
             "--template" => opts.template(&args.next().expect("--template needs a value")),
             other => panic!("unknown option {other}"),
         };
@@ -59,6 +71,8 @@ fn main() -> ExitCode {
         "wait-signalled" => wait_signalled(args),
         "fcntl-pair" => fcntl_pair(args),
         "churn" => churn(args),
+        "status" => status(args),
+        "hammer" => hammer(args),
         "idle" => {
             say("idle");
             wait_for_stdin();
@@ -221,6 +235,73 @@ fn churn(mut args: impl Iterator<Item = String>) -> ExitCode {
         lock.close().expect("release");
     }
     eprintln!("churn: {unstable} unstable attempts");
+    say("done");
+    ExitCode::SUCCESS
+}
+
+fn status(mut args: impl Iterator<Item = String>) -> ExitCode {
+    let path = path_arg(&mut args);
+    let opts = options(&mut args);
+    match opts.status(&path) {
+        Ok(s) => {
+            say(if s.locked {
+                "status locked"
+            } else {
+                "status free"
+            });
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            say(&format!("error {e}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Takes the lock `rounds` times (waiting as the options say, retrying contention and
+/// `Unstable`), and inside each hold proves it is alone: it creates `COUNTER.inside` with
+/// `O_EXCL` (fails if another holder is inside) and increments the number in `COUNTER`
+/// (a lost update shows in the final count).
+fn hammer(mut args: impl Iterator<Item = String>) -> ExitCode {
+    let path = path_arg(&mut args);
+    let rounds: u32 = args.next().expect("N").parse().expect("number");
+    let counter = path_arg(&mut args);
+    let opts = options(&mut args);
+    let mut inside = counter.clone().into_os_string();
+    inside.push(".inside");
+    for _ in 0..rounds {
+        let lock = loop {
+            match opts.lock(&path) {
+                Ok(lock) => break lock,
+                Err(e) if e.is_locked() || e.kind() == lockstamp::ErrorKind::Unstable => {
+                    std::thread::yield_now()
+                }
+                Err(e) => {
+                    say(&format!("error {e}"));
+                    return ExitCode::from(2);
+                }
+            }
+        };
+        if std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&inside)
+            .is_err()
+        {
+            say("DOUBLE");
+            return ExitCode::from(3);
+        }
+        let n: u64 = std::fs::read_to_string(&counter)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        std::fs::write(&counter, format!("{}\n", n + 1)).expect("write counter");
+        std::fs::remove_file(&inside).expect("remove marker");
+        if let Err(e) = lock.close() {
+            say(&format!("error {e}"));
+            return ExitCode::from(2);
+        }
+    }
     say("done");
     ExitCode::SUCCESS
 }
