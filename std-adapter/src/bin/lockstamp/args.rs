@@ -210,9 +210,7 @@ fn command(
     if program == "-c" || program == "--command" {
         return match (rest.next(), rest.next()) {
             (Some(script), None) => Ok((SHELL.into(), vec!["-c".into(), script])),
-            _ => Err(UsageError(
-                "-c takes exactly one argument, the shell command".into(),
-            )),
+            _ => Err(UsageError("-c takes exactly one argument".into())),
         };
     }
     Ok((program, rest.collect()))
@@ -239,11 +237,7 @@ fn set_once<T: Copy>(
 /// precision. Signs, exponents, `inf` and `NaN` are refused (a float parser would also cost
 /// the static binary 13 KB).
 fn parse_seconds(text: &str) -> Result<Duration, UsageError> {
-    let invalid = || {
-        UsageError(format!(
-            "invalid timeout '{text}': expected seconds such as 10 or 0.5"
-        ))
-    };
+    let invalid = || UsageError(format!("invalid timeout '{text}' (seconds, e.g. 0.5)"));
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {

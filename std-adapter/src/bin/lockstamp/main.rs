@@ -34,7 +34,7 @@ fn main() -> ExitCode {
         Ok(args::Invocation::Run(run)) => run::run(&run),
         Ok(args::Invocation::Status(file)) => status::report(&file),
         Ok(args::Invocation::Help) => print(usage::HELP),
-        Ok(args::Invocation::Version) => print(&format!("{}\n", usage::version())),
+        Ok(args::Invocation::Version) => print(usage::VERSION),
         Err(args::UsageError(problem)) => {
             usage::print_usage_error(&problem);
             exit::USAGE

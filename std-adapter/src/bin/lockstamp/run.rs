@@ -5,6 +5,7 @@ use std::process::Command;
 
 use crate::args::RunArgs;
 use crate::exit;
+use crate::holder::message;
 use crate::lock;
 use crate::signals::Forwarder;
 
@@ -27,7 +28,7 @@ pub fn run(args: &RunArgs) -> u8 {
         // COMMAND's own failure stays the exit code; a release failure shows when it succeeded.
         Err(e) if code == 0 => lock::failed(e, args),
         Err(e) => {
-            warn!("{e}");
+            warn!("{}", message(&e));
             code
         }
     }
