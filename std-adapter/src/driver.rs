@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use lockstamp_core::machine::{
-    Acquire, Error, FileId, Op, OpKind, OpenHow, Outcome, Plan, Primitive, Release, Step, Wait,
-    HOLDER_CAPACITY,
+    Acquire, Error, ErrorKind, FileId, FileKind, Op, OpKind, OpenHow, Outcome, Plan, Primitive,
+    Release, Step, Wait, HOLDER_CAPACITY,
 };
 
 use crate::log::debug;
@@ -95,7 +95,11 @@ impl Backend {
     }
 
     fn fail(&mut self, op: OpKind, err: io::Error) -> Outcome<'static> {
-        let kind = sys::map_error(op, &err);
+        let mut kind = sys::map_error(op, &err);
+        if kind == ErrorKind::Symlink && self.follow_symlinks {
+            // ELOOP while following symlinks is a loop, not a refusal.
+            kind = ErrorKind::Other;
+        }
         self.errors.retain(|(o, _)| *o != op);
         self.errors.push((op, err));
         Outcome::Failed(kind)
@@ -194,7 +198,7 @@ impl Backend {
                 let r = self.close();
                 self.done(OpKind::Close, r)
             }
-            _ => Outcome::Failed(lockstamp_core::machine::ErrorKind::Protocol),
+            _ => Outcome::Failed(ErrorKind::Protocol),
         }
     }
 
@@ -254,7 +258,12 @@ impl Backend {
         let file = self
             .resolver
             .open_readonly(&self.path, self.follow_symlinks)?;
-        let n = read_into(&file, &mut self.buf);
+        // A dot-lock path taken by a device or a FIFO names nobody: do not read it.
+        let n = match sys::file_stat(&file) {
+            Ok((FileKind::Regular, _)) => read_into(&file, &mut self.buf),
+            Ok(_) => Ok(0),
+            Err(e) => Err(e),
+        };
         sys::close(file, None)?;
         n
     }
@@ -326,7 +335,7 @@ fn drive_acquire(backend: &mut Backend, plan: &Plan<'_>) -> Result<(), (Error, O
                 return Err((e, holder));
             }
             _ => {
-                let e = Error::new(OpKind::Lock, lockstamp_core::machine::ErrorKind::Protocol);
+                let e = Error::new(OpKind::Lock, ErrorKind::Protocol);
                 return Err((e, None));
             }
         }
@@ -342,12 +351,7 @@ pub(crate) fn release(backend: &mut Backend, plan: &Plan<'_>) -> Result<(), Erro
             Step::Do(op) => outcome = backend.perform(op),
             Step::Released | Step::Held => return Ok(()),
             Step::Failed(e) => return Err(e),
-            _ => {
-                return Err(Error::new(
-                    OpKind::Close,
-                    lockstamp_core::machine::ErrorKind::Protocol,
-                ))
-            }
+            _ => return Err(Error::new(OpKind::Close, ErrorKind::Protocol)),
         }
     }
 }

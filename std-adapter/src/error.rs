@@ -186,7 +186,9 @@ impl fmt::Display for LockError {
                 None => Ok(()),
             };
         }
-        if self.inner.kind == ErrorKind::InvalidInput && self.inner.op.is_none() {
+        // Kinds too broad to explain themselves (ENAMETOOLONG, EIO, ENOMEM, EINVAL...) show
+        // the OS error's own text.
+        if matches!(self.inner.kind, ErrorKind::InvalidInput | ErrorKind::Other) {
             if let Some(s) = &self.inner.source {
                 return write!(f, ": {s}");
             }

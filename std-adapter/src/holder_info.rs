@@ -26,7 +26,7 @@ const KNOWN_TEMPLATES: [&str; 2] = ["{pid};{hostname}", "{pid}"];
 /// assert!(holder.hostname().is_some());
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct HolderInfo {
     pid: Option<u32>,
     hostname: Option<String>,
@@ -115,17 +115,112 @@ impl HolderInfo {
     }
 }
 
+/// How many characters of escaped text a message shows of a host name or of content that
+/// names no pid: a lock file can hold anything, and an error message must stay readable.
+const SHOWN: usize = 80;
+
 /// `pid 123 on vm`, `pid 123`, or the content, quoted and escaped, when it names no pid.
+/// Anything read from the file is escaped (control characters, invalid UTF-8 as `\xNN`)
+/// and cut after [`SHOWN`] characters (`…`), with the byte count when content is cut.
 impl fmt::Display for HolderInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.pid, &self.hostname) {
-            (Some(pid), Some(host)) => write!(f, "pid {pid} on {host}"),
+            (Some(pid), Some(host)) => write!(f, "pid {pid} on {}", Escaped(host.as_bytes())),
             (Some(pid), None) => write!(f, "pid {pid}"),
-            (None, Some(host)) => write!(f, "a process on {host}"),
+            (None, Some(host)) => write!(f, "a process on {}", Escaped(host.as_bytes())),
             (None, None) => {
-                let text = String::from_utf8_lossy(&self.content);
-                write!(f, "\"{}\"", text.escape_debug())
+                let (text, cut) = escape(&self.content);
+                write!(f, "\"{text}\"")?;
+                if cut {
+                    write!(f, " ({} bytes)", self.content.len())?;
+                }
+                Ok(())
             }
         }
+    }
+}
+
+/// Compact: text fields escaped and cut as in `Display`, never the raw bytes.
+impl fmt::Debug for HolderInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = |s: &Option<String>| s.as_ref().map(|s| Escaped(s.as_bytes()).to_string());
+        f.debug_struct("HolderInfo")
+            .field("pid", &self.pid)
+            .field("hostname", &text(&self.hostname))
+            .field("uid", &self.uid)
+            .field("program", &text(&self.program))
+            .field("time", &self.time)
+            .field("content", &Escaped(&self.content).to_string())
+            .finish()
+    }
+}
+
+/// Bytes shown escaped (as `str::escape_debug`, invalid UTF-8 as `\\xNN`) and cut after
+/// [`SHOWN`] characters of output, followed by `…` when cut.
+struct Escaped<'a>(&'a [u8]);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&escape(self.0).0)
+    }
+}
+
+/// The escaped text (ending in `…` when cut) and whether it was cut.
+fn escape(bytes: &[u8]) -> (String, bool) {
+    let mut out = String::new();
+    let mut shown = 0;
+    for chunk in bytes.utf8_chunks() {
+        let escaped = chunk
+            .valid()
+            .chars()
+            .map(|c| c.escape_debug().to_string())
+            .chain(chunk.invalid().iter().map(|b| format!("\\x{b:02x}")));
+        for piece in escaped {
+            shown += piece.chars().count();
+            if shown > SHOWN {
+                out.push('…');
+                return (out, true);
+            }
+            out.push_str(&piece);
+        }
+    }
+    (out, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(raw: &[u8]) -> String {
+        HolderInfo::parse(raw, None).to_string()
+    }
+
+    #[test]
+    fn hostile_content_is_escaped_and_cut() {
+        assert_eq!(shown(b" 123;vm\n"), "pid 123 on vm");
+        assert_eq!(shown(b" build\tbot\n"), "\"build\\tbot\"");
+        assert_eq!(shown(b" \xff\xfeok\n"), "\"\\xff\\xfeok\"");
+        assert_eq!(shown(b" \x1b[31m\n"), "\"\\u{1b}[31m\"");
+        let digits = shown(&[b'7'; 512]);
+        assert!(digits.len() < 120, "{digits}");
+        assert!(digits.ends_with("…\" (512 bytes)"), "{digits}");
+        let nuls = shown(&[0; 512]);
+        assert!(nuls.len() < 120 && nuls.starts_with("\"\\0\\0"), "{nuls}");
+        // A loser reads at most 512 bytes of a 604-byte stamp.
+        let host = shown(&format!(" 5;{}\n", "h".repeat(600)).as_bytes()[..512]);
+        assert!(
+            host.starts_with("pid 5 on hhh") && host.len() < 120,
+            "{host}"
+        );
+        // Whatever the parser makes of it, no raw control character reaches a terminal.
+        let bell = shown(b" 5;evil\x1b]0;title\x07host\n");
+        assert!(!bell.chars().any(char::is_control), "{bell:?}");
+    }
+
+    #[test]
+    fn debug_is_compact() {
+        let info = HolderInfo::parse(&[1; 512], None);
+        let debug = format!("{info:?}");
+        assert!(debug.len() < 250, "{debug}");
     }
 }

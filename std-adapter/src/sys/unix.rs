@@ -271,6 +271,8 @@ pub(crate) fn map_error(op: OpKind, err: &io::Error) -> ErrorKind {
         Errno::NOENT => ErrorKind::NotFound,
         Errno::LOOP => ErrorKind::Symlink,
         Errno::ISDIR => ErrorKind::IsDirectory,
+        // A socket, or a FIFO or device with nobody at the other end.
+        Errno::NXIO | Errno::NODEV => ErrorKind::NotRegular,
         Errno::INTR => ErrorKind::Interrupted,
         Errno::DEADLK => ErrorKind::Deadlock,
         Errno::NOLCK | Errno::NOTSUP | Errno::NOSYS => ErrorKind::Unsupported,
