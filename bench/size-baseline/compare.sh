@@ -24,10 +24,10 @@ rm -r "$demo"
 
 cli_size=$(stat -c %s "$cli")
 base_size=$(stat -c %s "$base")
-printf 'static lockstamp CLI (stripped): %8d bytes\n' "$cli_size"
-printf 'size-baseline (stripped):        %8d bytes\n' "$base_size"
+printf 'static lockstamp CLI (stripped): %7d bytes\n' "$cli_size"
+printf 'size-baseline (stripped):        %7d bytes\n' "$base_size"
 awk -v c="$cli_size" -v b="$base_size" 'BEGIN {
   r = c / b
-  printf "ratio:                           %.3f (issue 5 target: <= 1.200)\n", r
+  printf "ratio:                          %7.3f (issue 5 target: <= 1.200)\n", r
   if (r > 1.2) print "WARNING: the static CLI is over 1.2x the baseline"
 }'
