@@ -53,28 +53,41 @@ enum Kind {
     Valued(Valued),
 }
 
-/// Every spelling: short letter, long name, meaning.
-const OPTIONS: [(Option<char>, &str, Kind); 15] = [
-    (Some('h'), "help", Kind::Flag(Flag::Help)),
-    (Some('V'), "version", Kind::Flag(Flag::Version)),
-    (Some('n'), "nonblock", Kind::Flag(Flag::Nonblock)),
-    (None, "nb", Kind::Flag(Flag::Nonblock)),
-    (Some('w'), "wait", Kind::Valued(Valued::Wait)),
-    (None, "timeout", Kind::Valued(Valued::Wait)),
-    (Some('s'), "shared", Kind::Flag(Flag::Shared)),
-    (Some('t'), "template", Kind::Valued(Valued::Template)),
-    (
-        Some('E'),
-        "conflict-exit-code",
-        Kind::Valued(Valued::ConflictCode),
-    ),
-    (None, "fcntl", Kind::Flag(Flag::Fcntl)),
-    (None, "create-new", Kind::Flag(Flag::CreateNew)),
-    (None, "remove", Kind::Flag(Flag::Remove)),
-    (None, "no-stamp", Kind::Flag(Flag::NoStamp)),
-    (Some('v'), "verbose", Kind::Flag(Flag::Verbose)),
-    (None, "status", Kind::Flag(Flag::Status)),
-];
+/// The meaning of `-LETTER`.
+fn short_option(letter: char) -> Option<Kind> {
+    Some(match letter {
+        'h' => Kind::Flag(Flag::Help),
+        'V' => Kind::Flag(Flag::Version),
+        'n' => Kind::Flag(Flag::Nonblock),
+        's' => Kind::Flag(Flag::Shared),
+        'v' => Kind::Flag(Flag::Verbose),
+        'w' => Kind::Valued(Valued::Wait),
+        't' => Kind::Valued(Valued::Template),
+        'E' => Kind::Valued(Valued::ConflictCode),
+        _ => return None,
+    })
+}
+
+/// The meaning of `--NAME` (a `match`, not a table: a table of `&str` costs the static
+/// PIE binary a relocation per entry).
+fn long_option(name: &str) -> Option<Kind> {
+    Some(match name {
+        "help" => Kind::Flag(Flag::Help),
+        "version" => Kind::Flag(Flag::Version),
+        "nonblock" | "nb" => Kind::Flag(Flag::Nonblock),
+        "shared" => Kind::Flag(Flag::Shared),
+        "fcntl" => Kind::Flag(Flag::Fcntl),
+        "create-new" => Kind::Flag(Flag::CreateNew),
+        "remove" => Kind::Flag(Flag::Remove),
+        "no-stamp" => Kind::Flag(Flag::NoStamp),
+        "verbose" => Kind::Flag(Flag::Verbose),
+        "status" => Kind::Flag(Flag::Status),
+        "wait" | "timeout" => Kind::Valued(Valued::Wait),
+        "template" => Kind::Valued(Valued::Template),
+        "conflict-exit-code" => Kind::Valued(Valued::ConflictCode),
+        _ => return None,
+    })
+}
 
 /// One piece of the command line.
 #[derive(Debug, PartialEq, Eq)]
@@ -152,7 +165,7 @@ impl Tokens {
             Some((name, value)) => (name, Some(value.to_string())),
             None => (long, None),
         };
-        let Some(&(_, _, kind)) = OPTIONS.iter().find(|o| o.1 == name) else {
+        let Some(kind) = long_option(name) else {
             return Err(UsageError(format!("invalid option '--{name}'")));
         };
         match (kind, inline) {
@@ -166,7 +179,7 @@ impl Tokens {
     }
 
     fn short(&mut self, letter: char) -> Result<Token, UsageError> {
-        let Some(&(_, _, kind)) = OPTIONS.iter().find(|o| o.0 == Some(letter)) else {
+        let Some(kind) = short_option(letter) else {
             return Err(UsageError(format!("invalid option '-{letter}'")));
         };
         let opt = match kind {
