@@ -195,13 +195,15 @@ fn the_lock_file_is_not_open_in_the_command() {
     }
     let dir = Scratch::new();
     let lock = dir.path("x.lock");
-    // Lists the command's open descriptors that point at the lock file.
-    let script = "for fd in /proc/$$/fd/*; do [ \"$(readlink \"$fd\")\" = \"$0\" ] && echo \"$fd\"; done; true";
+    // Lists the command's open descriptors that point at the lock file; fd 3, opened by
+    // the script itself, shows that the listing works.
+    let script = "exec 3<\"$0\"; lock=$(readlink -f \"$0\"); \
+        for fd in /proc/$$/fd/*; do [ \"$(readlink \"$fd\")\" = \"$lock\" ] && echo \"${fd##*/}\"; done; true";
     let out = run(&[s(&lock), "sh", "-c", script, s(&lock)]);
-    assert_eq!(code(&out), 0);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        "",
+        "3\n",
         "the lock descriptor leaked into COMMAND"
     );
 }
