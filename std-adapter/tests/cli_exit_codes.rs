@@ -195,9 +195,10 @@ fn the_lock_file_is_not_open_in_the_command() {
     }
     let dir = Scratch::new();
     let lock = dir.path("x.lock");
-    // Lists the command's open descriptors that point at the lock file; fd 3, opened by
-    // the script itself, shows that the listing works.
-    let script = "exec 3<\"$0\"; lock=$(readlink -f \"$0\"); \
+    // Lists the command's open descriptors that point at the lock file; fd 9, opened by
+    // the script itself, shows that the listing works. (Under `flock(1)` without `-o`
+    // this prints 3 and 9: there COMMAND inherits the lock.)
+    let script = "exec 9<\"$0\"; lock=$(readlink -f \"$0\"); \
         for fd in /proc/$$/fd/*; do [ \"$(readlink \"$fd\")\" = \"$lock\" ] && echo \"${fd##*/}\"; done; true";
     let out = run(&[s(&lock), "sh", "-c", script, s(&lock)]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
