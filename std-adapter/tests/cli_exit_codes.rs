@@ -204,7 +204,7 @@ fn the_lock_file_is_not_open_in_the_command() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        "3\n",
+        "9\n",
         "the lock descriptor leaked into COMMAND"
     );
 }
