@@ -69,6 +69,9 @@ fn outcome() -> impl Strategy<Value = Outcome<'static>> {
 /// most a best-effort read, a clock reading and the four cleanup ops.
 const TAIL: usize = 16;
 
+/// Longest random script (shorter under Miri, where generating values is slow).
+const SCRIPT_LEN: usize = if cfg!(miri) { 24 } else { 80 };
+
 fn config() -> ProptestConfig {
     ProptestConfig {
         cases: if cfg!(miri) { 8 } else { 2_000 },
@@ -83,7 +86,7 @@ proptest! {
     #[test]
     fn random_replies_keep_the_machine_balanced(
         plan in plan(),
-        script in proptest::collection::vec(outcome(), 0..80),
+        script in proptest::collection::vec(outcome(), 0..SCRIPT_LEN),
     ) {
         let mut world = World::scripted(plan, &script);
         let (end, _) = drive::acquire(&mut world);
