@@ -121,7 +121,7 @@ const SHOWN: usize = 80;
 
 /// `pid 123 on vm`, `pid 123`, or the content, quoted and escaped, when it names no pid.
 /// Anything read from the file is escaped (control characters, invalid UTF-8 as `\xNN`)
-/// and cut after [`SHOWN`] characters (`…`), with the byte count when content is cut.
+/// and cut after 80 characters (`…`), with the byte count when content is cut.
 impl fmt::Display for HolderInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.pid, &self.hostname) {
