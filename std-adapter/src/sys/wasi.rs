@@ -37,6 +37,9 @@ pub(crate) fn claim(_id: FileId, _mode: Mode) -> io::Result<Claim> {
 pub(crate) fn unclaim(_claim: Claim) {}
 
 /// `fd_close`, through `File`'s drop.
+///
+/// # References
+///  - [`fd_close`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-fd_close)
 pub(crate) fn close(file: File, _claim: Option<Claim>) -> io::Result<()> {
     drop(file);
     Ok(())
@@ -72,6 +75,9 @@ fn refuse_symlink(path: &Path, follow_symlinks: bool) -> io::Result<()> {
 }
 
 /// `path_open(path, O_CREAT [| O_EXCL], rights read+write)` through `std::fs`.
+///
+/// # References
+///  - [`path_open`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-path_open)
 pub(crate) fn open(
     path: &Path,
     how: OpenHow,
@@ -89,6 +95,9 @@ pub(crate) fn open(
 }
 
 /// `path_open(path, rights read)` through `std::fs`.
+///
+/// # References
+///  - [`path_open`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-path_open)
 pub(crate) fn open_readonly(path: &Path, follow_symlinks: bool) -> io::Result<File> {
     refuse_symlink(path, follow_symlinks)?;
     File::open(path)
@@ -113,6 +122,9 @@ fn kind_of(ft: std::fs::FileType) -> FileKind {
 
 /// `fd_filestat_get`: the type; the identity is not exposed by stable `std` here, so every
 /// file reports the same one (remove-on-release identity checks cannot tell files apart).
+///
+/// # References
+///  - [`fd_filestat_get`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-fd_filestat_get)
 pub(crate) fn file_stat(file: &File) -> io::Result<(FileKind, FileId)> {
     let kind = kind_of(file.metadata()?.file_type());
     Ok((
@@ -126,6 +138,9 @@ pub(crate) fn file_stat(file: &File) -> io::Result<(FileKind, FileId)> {
 }
 
 /// `path_filestat_get`.
+///
+/// # References
+///  - [`path_filestat_get`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-path_filestat_get)
 pub(crate) fn path_stat(path: &Path, follow_symlinks: bool) -> io::Result<Option<FileId>> {
     let meta = if follow_symlinks {
         std::fs::metadata(path)
@@ -144,6 +159,9 @@ pub(crate) fn path_stat(path: &Path, follow_symlinks: bool) -> io::Result<Option
 }
 
 /// `path_unlink_file`.
+///
+/// # References
+///  - [`path_unlink_file`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-path_unlink_file)
 pub(crate) fn remove(path: &Path) -> io::Result<()> {
     std::fs::remove_file(path)
 }
@@ -170,13 +188,21 @@ pub(crate) fn unlock(
     Ok(())
 }
 
-/// Seek, then read.
+/// `fd_seek`, then `fd_read`.
+///
+/// # References
+///  - [`fd_seek`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-fd_seek)
+///  - [`fd_read`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-fd_read)
 pub(crate) fn read_at(mut file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
     file.seek(SeekFrom::Start(offset))?;
     file.read(buf)
 }
 
-/// Seek, then write everything.
+/// `fd_seek`, then `fd_write` until everything is written.
+///
+/// # References
+///  - [`fd_seek`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-fd_seek)
+///  - [`fd_write`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-fd_write)
 pub(crate) fn write_all_at(mut file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
     file.seek(SeekFrom::Start(offset))?;
     file.write_all(bytes)

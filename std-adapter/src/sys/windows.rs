@@ -48,6 +48,9 @@ pub(crate) fn claim(_id: FileId, _mode: Mode) -> io::Result<Claim> {
 pub(crate) fn unclaim(_claim: Claim) {}
 
 /// `CloseHandle`, through `File`'s drop.
+///
+/// # References
+///  - [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle)
 pub(crate) fn close(file: File, _claim: Option<Claim>) -> io::Result<()> {
     drop(file);
     Ok(())
@@ -154,7 +157,12 @@ pub(crate) fn file_stat(file: &File) -> io::Result<(FileKind, FileId)> {
     Ok((kind, id))
 }
 
-/// The identity of whatever is at `path`, opened with no access rights.
+/// The identity of whatever is at `path`, opened with no access rights
+/// (`CreateFileW` with no access, then `GetFileInformationByHandle`).
+///
+/// # References
+///  - [CreateFileW](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilew)
+///  - [GetFileInformationByHandle](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-getfileinformationbyhandle)
 pub(crate) fn path_stat(path: &Path, follow_symlinks: bool) -> io::Result<Option<FileId>> {
     let mut opts = OpenOptions::new();
     opts.access_mode(0);
@@ -171,6 +179,9 @@ pub(crate) fn path_stat(path: &Path, follow_symlinks: bool) -> io::Result<Option
 }
 
 /// `DeleteFileW(path)`.
+///
+/// # References
+///  - [DeleteFileW](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-deletefilew)
 pub(crate) fn remove(path: &Path) -> io::Result<()> {
     std::fs::remove_file(path)
 }
@@ -234,11 +245,17 @@ pub(crate) fn unlock(file: &File, primitive: Primitive, _claim: Option<&Claim>) 
 }
 
 /// `ReadFile` at `offset`.
+///
+/// # References
+///  - [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
 pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
     file.seek_read(buf, offset)
 }
 
 /// `WriteFile` at `offset` until every byte is written.
+///
+/// # References
+///  - [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile)
 pub(crate) fn write_all_at(file: &File, mut bytes: &[u8], mut offset: u64) -> io::Result<()> {
     while !bytes.is_empty() {
         match file.seek_write(bytes, offset) {
@@ -256,6 +273,9 @@ pub(crate) fn write_all_at(file: &File, mut bytes: &[u8], mut offset: u64) -> io
 
 /// A shared, fail-immediately `LockFileEx` on byte 0, released at once: sees exclusive
 /// holders only.
+///
+/// # References
+///  - [LockFileEx](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-lockfileex)
 pub(crate) fn is_locked(file: &File, _id: FileId) -> io::Result<bool> {
     match lock(file, Primitive::Flock, Mode::Shared, false) {
         Ok(()) => {
@@ -276,6 +296,9 @@ pub(crate) fn map_error(_op: OpKind, err: &io::Error) -> ErrorKind {
 }
 
 /// `GetCurrentProcessId()`.
+///
+/// # References
+///  - [GetCurrentProcessId](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-getcurrentprocessid)
 pub(crate) fn pid() -> Option<u32> {
     Some(std::process::id())
 }
