@@ -166,7 +166,7 @@ impl fmt::Display for Escaped<'_> {
 }
 
 /// The escaped text (ending in `…` when cut) and whether it was cut.
-fn escape(bytes: &[u8]) -> (String, bool) {
+pub(crate) fn escape(bytes: &[u8]) -> (String, bool) {
     let mut out = String::new();
     let mut shown = 0;
     for chunk in bytes.utf8_chunks() {

@@ -1,5 +1,6 @@
 //! [`LockFile`]: a held lock.
 
+use std::fmt;
 use std::io;
 use std::path::Path;
 
@@ -25,7 +26,6 @@ use crate::{HolderInfo, LockError, Options, Resolver};
 /// lock.close()?;
 /// # Ok::<(), lockstamp::LockError>(())
 /// ```
-#[derive(Debug)]
 #[must_use = "the lock is released as soon as the LockFile is dropped"]
 pub struct LockFile {
     backend: Backend,
@@ -141,6 +141,24 @@ impl LockFile {
             let source = self.backend.take_error(err.op());
             LockError::from_machine(self.backend.path(), err, source, None)
         })
+    }
+}
+
+/// Compact: the path, how it is held and the stamp as text (never a byte dump).
+impl fmt::Debug for LockFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let stamp = self
+            .stamp
+            .as_ref()
+            .map(|s| crate::holder_info::escape(s.as_bytes()).0);
+        f.debug_struct("LockFile")
+            .field("path", &self.path())
+            .field("primitive", &self.plan.primitive)
+            .field("mode", &self.plan.mode)
+            .field("remove_on_release", &self.plan.remove_on_release)
+            .field("stamp", &stamp)
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 

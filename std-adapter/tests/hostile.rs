@@ -162,3 +162,17 @@ fn a_dot_lock_path_taken_by_a_device_is_contention_naming_nobody() {
     assert!(err.is_locked(), "{err}");
     assert!(err.holder().is_none(), "a device is not read: {err}");
 }
+
+#[test]
+fn debug_of_a_held_lock_and_of_an_error_is_compact() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.lock");
+    let template = format!("{{pid}};{}", "x".repeat(240));
+    let lock = Options::new().template(&template).lock(&path).unwrap();
+    let debug = format!("{lock:?}");
+    assert!(debug.len() < 600 && !debug.contains("120, 120"), "{debug}");
+    let err = LockFile::lock(&path).unwrap_err();
+    let debug = format!("{err:?}");
+    assert!(debug.len() < 800 && !debug.contains("120, 120"), "{debug}");
+    lock.close().unwrap();
+}
