@@ -176,3 +176,31 @@ fn debug_of_a_held_lock_and_of_an_error_is_compact() {
     assert!(debug.len() < 800 && !debug.contains("120, 120"), "{debug}");
     lock.close().unwrap();
 }
+
+#[test]
+fn extreme_wait_durations_neither_panic_nor_hang() {
+    use lockstamp::Wait;
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.lock");
+    let held = LockFile::lock(&path).unwrap();
+    let err = Options::new()
+        .wait(Wait::For(Duration::ZERO))
+        .lock(&path)
+        .unwrap_err();
+    assert!(err.is_locked(), "{err}");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn({
+        let path = path.clone();
+        move || {
+            tx.send(()).unwrap();
+            Options::new()
+                .wait(Wait::For(Duration::MAX))
+                .lock(&path)
+                .map(|l| l.close())
+        }
+    });
+    rx.recv().unwrap();
+    held.close().unwrap();
+    waiter.join().unwrap().unwrap().unwrap();
+}
