@@ -121,7 +121,10 @@ impl Options {
 
     /// Remove the lock file on release (default: leave it, as zc.lockfile does). Safe
     /// against the unlink race: acquirers check that the file they locked is still the
-    /// one at the path, and start over when it is not. A relative path is resolved again
+    /// one at the path, and start over when it is not. **Every** party locking the path
+    /// must set it (and so must not be zc.lockfile or `flock(1)`): an acquirer without it
+    /// makes no such check, and may lock a file that was just removed while someone else
+    /// locks its replacement. A relative path is resolved again
     /// when the lock is released, so do not change the current directory meanwhile (or
     /// use a [`Resolver`] rooted in a directory).
     pub fn remove_on_release(mut self, remove: bool) -> Self {
