@@ -64,6 +64,12 @@ pub(crate) fn inspect(
             source,
         ));
     }
+    if path.as_os_str().is_empty() {
+        // Nothing can ever be locked at "": say so as `lock` does, rather than "free".
+        let source = io::Error::from(io::ErrorKind::NotFound);
+        let kind = ErrorKind::NotFound;
+        return Err(LockError::other(path, Some(OpKind::Open), kind, source));
+    }
     let file = match resolver.open_readonly(path, options.follow_symlinks) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Status::default()),

@@ -93,6 +93,12 @@ fn hostile_paths_are_refused_clearly_with_the_os_error_kind() {
 
     let err = refused("");
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    let err = lockstamp::status("").expect_err("nothing is ever free at \"\"");
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert_eq!(
+        err.to_string(),
+        "Couldn't open \"\": no such file or directory"
+    );
 
     let err = refused(dir.path().join("missing/x.lock"));
     assert!(
