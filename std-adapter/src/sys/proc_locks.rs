@@ -7,14 +7,20 @@
 use lockstamp_core::machine::FileId;
 
 /// `Some(true)` when a holder of the file is listed, `Some(false)` when the table was read
-/// and neither the inode nor the device could be confused, `None` when the answer is unknown
-/// (unreadable table, or the inode listed under another device, as on overlay or btrfs
-/// filesystems where `st_dev` differs from the superblock's device).
+/// and the answer cannot be confused, `None` when the answer is unknown (unreadable table,
+/// or the inode listed under another device while ours is an anonymous device, as on
+/// overlay or btrfs filesystems, where `st_dev` may differ from the device `/proc/locks`
+/// prints).
 ///
 /// # References
 ///  - [proc_locks(5)](https://man7.org/linux/man-pages/man5/proc_locks.5.html)
 pub(crate) fn is_locked(id: FileId) -> Option<bool> {
     let table = std::fs::read_to_string("/proc/locks").ok()?;
+    decide(&table, id)
+}
+
+/// The answer for `id` from the text of `/proc/locks`.
+fn decide(table: &str, id: FileId) -> Option<bool> {
     let major = rustix::fs::major(id.dev as _);
     let minor = rustix::fs::minor(id.dev as _);
     let mut inode_elsewhere = false;
@@ -30,7 +36,10 @@ pub(crate) fn is_locked(id: FileId) -> Option<bool> {
         }
         inode_elsewhere = true;
     }
-    if inode_elsewhere {
+    // A file on a real block device (major != 0) is listed under its own device: the same
+    // inode number under another device is another file. Only anonymous devices
+    // (major 0: overlay, btrfs subvolumes, FUSE...) can be listed under a different one.
+    if inode_elsewhere && major == 0 {
         None
     } else {
         Some(false)
@@ -82,6 +91,28 @@ mod tests {
             None
         );
         assert_eq!(parse_line("garbage"), None);
+    }
+
+    fn id(major: u32, minor: u32, ino: u64) -> FileId {
+        let dev = rustix::fs::makedev(major, minor);
+        FileId {
+            dev: dev as u64,
+            ino,
+            nlink: 1,
+        }
+    }
+
+    #[test]
+    fn the_same_inode_on_another_device_is_another_file_unless_ours_is_anonymous() {
+        let table = "1: FLOCK  ADVISORY  WRITE 1234 00:2f:42 0 EOF\n\
+                     2: POSIX  ADVISORY  WRITE 99 fe:00:7 0 EOF\n";
+        assert_eq!(decide(table, id(0xfe, 0, 7)), Some(true));
+        assert_eq!(decide(table, id(0xfe, 0, 8)), Some(false));
+        // Inode 42 is locked on 00:2f, not on our fe:00.
+        assert_eq!(decide(table, id(0xfe, 0, 42)), Some(false));
+        // Ours is anonymous (00:30): 00:2f may be the same filesystem seen another way.
+        assert_eq!(decide(table, id(0, 0x30, 42)), None);
+        assert_eq!(decide(table, id(0, 0x2f, 42)), Some(true));
     }
 }
 
