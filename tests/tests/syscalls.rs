@@ -288,6 +288,11 @@ fn status_takes_no_lock_and_writes_nothing() {
     let mut holder = Helper::spawn(HOLDER, ["hold", path.to_str().unwrap()]);
     holder.expect("locked");
     let (out, calls) = trace(dir.path(), &path, &["status", path.to_str().unwrap()]);
+    let log = std::fs::read_to_string(dir.path().join("strace.log")).unwrap();
+    assert!(
+        log.contains("\"/proc/locks\""),
+        "status reads /proc/locks:\n{log}"
+    );
     assert_eq!(out.trim(), "status locked");
     let names: Vec<&str> = calls.iter().map(|c| name(c)).collect();
     for forbidden in ["flock", "fcntl", "pwrite64", "write", "ftruncate"] {
