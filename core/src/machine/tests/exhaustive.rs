@@ -29,7 +29,7 @@ use std::vec::Vec;
 const TIMEOUT: Duration = Duration::from_millis(20);
 
 /// Under Miri, run one plan in this many (odd, so that every flag still varies).
-const MIRI_PLANS: usize = 7;
+const MIRI_PLANS: usize = 11;
 
 /// Under Miri, run this many faults per environment of a sampled plan.
 const MIRI_FAULTS: usize = 3;
