@@ -306,3 +306,29 @@ fn status_takes_no_lock_and_writes_nothing() {
     holder.expect("released");
     assert!(holder.finish().0.success());
 }
+
+#[test]
+fn shared_and_unstamped_locks_write_nothing() {
+    if !strace_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, lock) in [
+        ("--shared", "LOCK_SH|LOCK_NB"),
+        ("--no-stamp", "LOCK_EX|LOCK_NB"),
+    ] {
+        let path = dir.path().join(format!("{flag}.lock"));
+        std::fs::write(&path, b" 1;earlier\n").unwrap();
+        let (out, calls) = trace(dir.path(), &path, &["try", path.to_str().unwrap(), flag]);
+        assert_eq!(out.trim(), "locked");
+        let names: Vec<&str> = calls.iter().map(|c| name(c)).collect();
+        assert_eq!(
+            names[2..],
+            ["flock", "flock", "close"],
+            "{flag}: {calls:#?}"
+        );
+        assert!(calls[2].contains(lock), "{flag}: {}", calls[2]);
+        assert!(calls[3].contains("LOCK_UN"), "{flag}: {}", calls[3]);
+        assert_eq!(std::fs::read(&path).unwrap(), b" 1;earlier\n");
+    }
+}
