@@ -250,13 +250,14 @@ fn check(expect: Expect, base: &Baseline, end: Step<'static>) {
 
 #[test]
 fn every_fault_at_every_step_of_acquire() {
-    let (mut scenarios, mut run) = (0usize, 0usize);
+    let (mut scenarios, mut run, mut baselines) = (0usize, 0usize, 0usize);
     for (index, plan) in drive::all_plans(TIMEOUT).into_iter().enumerate() {
         if !plan_sampled(index) {
             continue;
         }
         for env in environments(&plan) {
             let base = baseline(plan, env);
+            baselines += 1;
             let cases: Vec<(usize, Op<'static>, Outcome<'static>)> = (base.ops.iter().enumerate())
                 .flat_map(|(k, &op)| faults_for(&op).into_iter().map(move |f| (k, op, f)))
                 .collect();
@@ -273,7 +274,10 @@ fn every_fault_at_every_step_of_acquire() {
             }
         }
     }
-    std::println!("acquire fault scenarios: {scenarios} enumerated, {run} run");
+    std::println!(
+        "acquire fault scenarios: {scenarios} enumerated over {baselines} plan × environment \
+         baselines, {run} run"
+    );
     if !cfg!(miri) {
         assert_eq!(run, scenarios);
         assert!(scenarios > 300_000, "the enumeration shrank: {scenarios}");
