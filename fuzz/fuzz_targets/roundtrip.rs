@@ -1,0 +1,89 @@
+//! `roundtrip`: render a stamp with generated facts, read it back with `Holder::parse`.
+//!
+//! The template is assembled from fields, each followed by a literal separator before the
+//! next field (`{pid};{hostname}`, `uid={uid} pid={pid:>8}`, ...); fill characters never
+//! occur in the literal text. Text facts are cleaned so that they can be told apart from
+//! the template: no character of the literal text or of a fill, no braces, no line
+//! breaks, not empty and no white space at either end.
+//!
+//! Invariants: the stamp is `" " + content + "\n"` with the content `render_to` gives;
+//! `Holder::parse` of the stamp matches, gives back exactly the content, and recovers
+//! every fact the template uses, exactly, and nothing it does not use.
+#![no_main]
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use lockstamp_core::{Facts, Field, Holder, Stamp, Template, TemplateErrorKind};
+use lockstamp_fuzz::{ArbPiece, Built};
+
+#[derive(Debug, Arbitrary)]
+struct Input {
+    pieces: Vec<ArbPiece>,
+    pid: u32,
+    uid: u32,
+    time: u64,
+    hostname: String,
+    program: String,
+}
+
+fuzz_target!(|input: Input| {
+    let built = Built::new(&input.pieces, true);
+    let literal_chars: Vec<char> = built.literals.iter().flat_map(|l| l.chars()).collect();
+    if built.fills.iter().any(|c| literal_chars.contains(c)) {
+        return; // documented: a field ends at the first occurrence of the next literal
+    }
+    let hostname = clean(&input.hostname, &built.reserved);
+    let program = clean(&input.program, &built.reserved);
+    let facts = Facts {
+        pid: Some(input.pid),
+        hostname: Some(&hostname),
+        uid: Some(input.uid),
+        program: Some(&program),
+        time: Some(input.time),
+    };
+    let t = Template::parse(&built.text).expect("a generated template must parse");
+    let stamp = match Stamp::render(&t, &facts) {
+        Ok(s) => s,
+        Err(e) => {
+            assert_eq!(e.kind(), TemplateErrorKind::TooLong, "{e:?}");
+            return;
+        }
+    };
+    let content = t.render_to::<254>(&facts).expect("the stamp fitted");
+    let bytes = stamp.as_bytes();
+    assert_eq!(bytes, [b" ", content.as_bytes(), b"\n"].concat().as_slice());
+
+    let h = Holder::parse(bytes, &t);
+    assert_eq!(h.content(), content.as_bytes());
+    assert!(h.matched(), "{:?} did not match {:?}", content, built.text);
+    let used = |f: Field| t.uses(f);
+    assert_eq!(h.pid(), facts.pid.filter(|_| used(Field::Pid)), "pid");
+    assert_eq!(h.uid(), facts.uid.filter(|_| used(Field::Uid)), "uid");
+    assert_eq!(h.time(), facts.time.filter(|_| used(Field::Time)), "time");
+    assert_eq!(
+        h.hostname(),
+        facts.hostname.filter(|_| used(Field::Hostname)),
+        "hostname"
+    );
+    assert_eq!(
+        h.program(),
+        facts.program.filter(|_| used(Field::Program)),
+        "program"
+    );
+});
+
+/// `s` without reserved characters, braces or line breaks, trimmed; never empty.
+fn clean(s: &str, reserved: &[char]) -> String {
+    let kept: String = s
+        .chars()
+        .filter(|c| !reserved.contains(c) && !matches!(c, '{' | '}' | '\n' | '\r'))
+        .collect();
+    let kept = kept.trim().to_owned();
+    if !kept.is_empty() {
+        return kept;
+    }
+    ('a'..='z')
+        .chain('0'..='9')
+        .find(|c| !reserved.contains(c))
+        .map_or_else(|| "Q".to_owned(), String::from)
+}
