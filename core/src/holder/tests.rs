@@ -175,7 +175,20 @@ const TEMPLATES: [&str; 8] = [
     "{{{program}}} @ {hostname:*<45} # {pid:0>10}",
 ];
 
+/// Proptest settings: under Miri, few cases and no failure files (Miri isolates the test
+/// from the host filesystem, so proptest's persistence would abort).
+fn config() -> proptest::test_runner::Config {
+    let mut config = proptest::test_runner::Config::default();
+    if cfg!(miri) {
+        config.cases = 8;
+        config.failure_persistence = None;
+    }
+    config
+}
+
 proptest! {
+    #![proptest_config(config())]
+
     #[test]
     fn round_trips_render_then_parse(
         pid in any::<u32>(),

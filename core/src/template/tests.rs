@@ -246,7 +246,20 @@ fn hostile_templates_get_an_answer() {
     assert_eq!(rendered.len(), 5000);
 }
 
+/// Proptest settings: under Miri, few cases and no failure files (Miri isolates the test
+/// from the host filesystem, so proptest's persistence would abort).
+fn config() -> proptest::test_runner::Config {
+    let mut config = proptest::test_runner::Config::default();
+    if cfg!(miri) {
+        config.cases = 8;
+        config.failure_persistence = None;
+    }
+    config
+}
+
 proptest::proptest! {
+    #![proptest_config(config())]
+
     /// Any string: parse never panics; whatever it accepts renders with all facts known,
     /// and the holder parser copes with the result.
     #[test]
