@@ -195,7 +195,7 @@ fn remove_on_release_never_lets_two_processes_hold_at_once() {
                 [
                     "churn",
                     path.to_str().unwrap(),
-                    "300",
+                    "200",
                     marker.to_str().unwrap(),
                 ],
             )

@@ -210,17 +210,10 @@ fn churn(mut args: impl Iterator<Item = String>) -> ExitCode {
     let rounds: u32 = args.next().expect("N").parse().expect("number");
     let marker = path_arg(&mut args);
     let opts = Options::new().remove_on_release(true).wait(Wait::Forever);
-    let mut unstable = 0u32;
     for _ in 0..rounds {
-        // Under heavy churn one attempt may see the file replaced more often than the
-        // machine's restart bound allows (`Unstable`): that is a fair refusal, try again.
-        let lock = loop {
-            match opts.lock(&path) {
-                Ok(lock) => break lock,
-                Err(e) if e.kind() == lockstamp::ErrorKind::Unstable => unstable += 1,
-                Err(e) => panic!("lock: {e}"),
-            }
-        };
+        // Waiting forever means no error for contention, however often the file changes
+        // hands (no `Unstable` either).
+        let lock = opts.lock(&path).unwrap_or_else(|e| panic!("lock: {e}"));
         // Two holders at once would both get here: the marker can only be created once.
         if std::fs::OpenOptions::new()
             .write(true)
@@ -234,7 +227,6 @@ fn churn(mut args: impl Iterator<Item = String>) -> ExitCode {
         std::fs::remove_file(&marker).expect("remove marker");
         lock.close().expect("release");
     }
-    eprintln!("churn: {unstable} unstable attempts");
     say("done");
     ExitCode::SUCCESS
 }
@@ -266,14 +258,20 @@ fn hammer(mut args: impl Iterator<Item = String>) -> ExitCode {
     let path = path_arg(&mut args);
     let rounds: u32 = args.next().expect("N").parse().expect("number");
     let counter = path_arg(&mut args);
-    let opts = options(&mut args);
+    let args: Vec<String> = args.collect();
+    // Without waiting, contention and `Unstable` are retried here; a waiting lock must
+    // come back with the lock, whatever the churn.
+    let waits = args.iter().any(|a| a.starts_with("--wait"));
+    let opts = options(&mut args.into_iter());
     let mut inside = counter.clone().into_os_string();
     inside.push(".inside");
     for _ in 0..rounds {
         let lock = loop {
             match opts.lock(&path) {
                 Ok(lock) => break lock,
-                Err(e) if e.is_locked() || e.kind() == lockstamp::ErrorKind::Unstable => {
+                Err(e)
+                    if e.is_locked() || (!waits && e.kind() == lockstamp::ErrorKind::Unstable) =>
+                {
                     std::thread::yield_now()
                 }
                 Err(e) => {
