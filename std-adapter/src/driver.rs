@@ -64,7 +64,11 @@ impl Backend {
             primitive: plan.primitive,
             file_mode,
             follow_symlinks: plan.follow_symlinks,
-            watch: !matches!(plan.wait, Wait::Never),
+            // A blocking flock waits in the kernel: only polling waits need the watches.
+            watch: !matches!(
+                (plan.wait, plan.primitive),
+                (Wait::Never, _) | (Wait::Forever, Primitive::Flock)
+            ),
             file: None,
             id: None,
             claim: None,
