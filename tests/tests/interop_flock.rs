@@ -96,3 +96,38 @@ fn shared_locks_coexist_with_flock_s() {
     holder.send("");
     assert!(holder.finish().0.success());
 }
+
+#[test]
+fn waits_hand_over_both_ways() {
+    if !flock_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.lock");
+    // flock(1) holds; our timed wait gets the lock when it lets go.
+    let mut holder = Helper::spawn(
+        "flock",
+        [path.to_str().unwrap(), "sh", "-c", "echo locked; read line"],
+    );
+    holder.expect("locked");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn({
+        let path = path.clone();
+        move || {
+            tx.send(()).unwrap();
+            Options::new()
+                .wait(lockstamp::Wait::For(std::time::Duration::from_secs(60)))
+                .lock(&path)
+        }
+    });
+    rx.recv().unwrap();
+    holder.send("");
+    assert!(holder.finish().0.success());
+    let ours = waiter.join().unwrap().expect("ours once flock(1) let go");
+
+    // We hold; a blocking flock(1) gets the lock when we let go.
+    let mut theirs = Helper::spawn("flock", [path.to_str().unwrap(), "echo", "got it"]);
+    ours.close().unwrap();
+    assert_eq!(theirs.line(), "got it");
+    assert!(theirs.finish().0.success());
+}

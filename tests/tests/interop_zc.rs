@@ -143,3 +143,39 @@ fn lockstamp_holding_makes_zc_lockfile_raise() {
     p.expect("released");
     assert!(p.finish().0.success());
 }
+
+#[test]
+fn a_timed_wait_gets_the_lock_when_zc_lockfile_releases() {
+    if !peer_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.lock");
+    let mut p = peer("hold", &path, "{pid};{hostname}");
+    p.expect("locked");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn({
+        let path = path.clone();
+        move || {
+            tx.send(()).unwrap();
+            Options::new()
+                .template("{pid};{hostname}")
+                .wait(lockstamp::Wait::For(std::time::Duration::from_secs(60)))
+                .lock(&path)
+        }
+    });
+    rx.recv().unwrap();
+    p.send("");
+    p.expect("released");
+    assert!(p.finish().0.success());
+    let lock = waiter
+        .join()
+        .unwrap()
+        .expect("ours once zc.lockfile let go");
+    let ours = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        ours.starts_with(&format!(" {};", std::process::id())),
+        "{ours:?}"
+    );
+    lock.close().unwrap();
+}
