@@ -155,7 +155,7 @@ impl fmt::Debug for HolderInfo {
     }
 }
 
-/// Bytes shown escaped (as `str::escape_debug`, invalid UTF-8 as `\\xNN`) and cut after
+/// Bytes shown escaped (as `char::escape_debug`, except single quotes; invalid UTF-8 as `\\xNN`) and cut after
 /// [`SHOWN`] characters of output, followed by `…` when cut.
 struct Escaped<'a>(&'a [u8]);
 
@@ -173,7 +173,11 @@ pub(crate) fn escape(bytes: &[u8]) -> (String, bool) {
         let escaped = chunk
             .valid()
             .chars()
-            .map(|c| c.escape_debug().to_string())
+            .map(|c| match c {
+                // Shown inside double quotes: a single quote needs no escape.
+                '\'' => c.to_string(),
+                _ => c.escape_debug().to_string(),
+            })
             .chain(chunk.invalid().iter().map(|b| format!("\\x{b:02x}")));
         for piece in escaped {
             shown += piece.chars().count();
@@ -199,6 +203,7 @@ mod tests {
     fn hostile_content_is_escaped_and_cut() {
         assert_eq!(shown(b" 123;vm\n"), "pid 123 on vm");
         assert_eq!(shown(b" build\tbot\n"), "\"build\\tbot\"");
+        assert_eq!(shown(b" it's \"me\"\n"), "\"it's \\\"me\\\"\"");
         assert_eq!(shown(b" \xff\xfeok\n"), "\"\\xff\\xfeok\"");
         assert_eq!(shown(b" \x1b[31m\n"), "\"\\u{1b}[31m\"");
         let digits = shown(&[b'7'; 512]);
