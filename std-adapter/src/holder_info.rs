@@ -155,8 +155,8 @@ impl fmt::Debug for HolderInfo {
     }
 }
 
-/// Bytes shown escaped (as `char::escape_debug`, except single quotes; invalid UTF-8 as `\\xNN`) and cut after
-/// [`SHOWN`] characters of output, followed by `…` when cut.
+/// Bytes shown escaped (as `char::escape_debug`, except single quotes; invalid UTF-8 as
+/// `\\xNN`) and cut after [`SHOWN`] characters of output, followed by `…` when cut.
 struct Escaped<'a>(&'a [u8]);
 
 impl fmt::Display for Escaped<'_> {
