@@ -167,25 +167,34 @@ impl fmt::Display for Escaped<'_> {
 
 /// The escaped text (ending in `…` when cut) and whether it was cut.
 pub(crate) fn escape(bytes: &[u8]) -> (String, bool) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::new();
     let mut shown = 0;
     for chunk in bytes.utf8_chunks() {
-        let escaped = chunk
-            .valid()
-            .chars()
-            .map(|c| match c {
-                // Shown inside double quotes: a single quote needs no escape.
-                '\'' => c.to_string(),
-                _ => c.escape_debug().to_string(),
-            })
-            .chain(chunk.invalid().iter().map(|b| format!("\\x{b:02x}")));
-        for piece in escaped {
-            shown += piece.chars().count();
+        for c in chunk.valid().chars() {
+            // Shown inside double quotes: a single quote needs no escape.
+            let escaped = c.escape_debug();
+            let width = if c == '\'' { 1 } else { escaped.len() };
+            shown += width;
             if shown > SHOWN {
                 out.push('…');
                 return (out, true);
             }
-            out.push_str(&piece);
+            if c == '\'' {
+                out.push(c);
+            } else {
+                out.extend(escaped);
+            }
+        }
+        for &b in chunk.invalid() {
+            shown += 4;
+            if shown > SHOWN {
+                out.push('…');
+                return (out, true);
+            }
+            out.push_str("\\x");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
         }
     }
     (out, false)

@@ -13,7 +13,6 @@
 //!
 //! Every descriptor lockstamp closes on Unix goes through [`close`].
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -22,16 +21,35 @@ use lockstamp_core::machine::{FileId, Mode};
 
 type Key = (u64, u64);
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Entry {
+    key: Key,
     exclusive: bool,
     claims: usize,
     deferred: Vec<File>,
 }
 
-static TABLE: Mutex<Option<HashMap<Key, Entry>>> = Mutex::new(None);
+/// The files this process holds `fcntl` claims on. A process holds few lock files at once,
+/// so a vector searched linearly is the right size (and keeps hashing out of the binary).
+struct Table(Vec<Entry>);
 
-fn table() -> MutexGuard<'static, Option<HashMap<Key, Entry>>> {
+impl Table {
+    fn position(&self, key: Key) -> Option<usize> {
+        self.0.iter().position(|e| e.key == key)
+    }
+
+    fn get_mut(&mut self, key: Key) -> Option<&mut Entry> {
+        self.0.iter_mut().find(|e| e.key == key)
+    }
+
+    fn remove(&mut self, key: Key) -> Option<Entry> {
+        self.position(key).map(|i| self.0.swap_remove(i))
+    }
+}
+
+static TABLE: Mutex<Table> = Mutex::new(Table(Vec::new()));
+
+fn table() -> MutexGuard<'static, Table> {
     // A panic while holding the guard cannot leave an entry half-updated in a way that
     // matters more than losing the table, so poisoning is ignored.
     TABLE.lock().unwrap_or_else(PoisonError::into_inner)
@@ -48,10 +66,19 @@ pub(crate) struct Claim {
 pub(crate) fn claim(id: FileId, mode: Mode) -> io::Result<Claim> {
     let key = (id.dev, id.ino);
     let mut guard = table();
-    let entry = guard
-        .get_or_insert_with(HashMap::new)
-        .entry(key)
-        .or_default();
+    let index = match guard.position(key) {
+        Some(index) => index,
+        None => {
+            guard.0.push(Entry {
+                key,
+                exclusive: false,
+                claims: 0,
+                deferred: Vec::new(),
+            });
+            guard.0.len() - 1
+        }
+    };
+    let entry = &mut guard.0[index];
     let conflict = entry.claims > 0 && (entry.exclusive || mode == Mode::Exclusive);
     if conflict {
         return Err(io::ErrorKind::WouldBlock.into());
@@ -64,12 +91,10 @@ pub(crate) fn claim(id: FileId, mode: Mode) -> io::Result<Claim> {
 /// Gives a claim back. Parked descriptors stay parked until the next [`close`] of the file.
 pub(crate) fn unclaim(claim: Claim) {
     let mut guard = table();
-    if let Some(map) = guard.as_mut() {
-        if let Some(entry) = map.get_mut(&claim.key) {
-            entry.claims = entry.claims.saturating_sub(1);
-            if entry.claims == 0 && entry.deferred.is_empty() {
-                map.remove(&claim.key);
-            }
+    if let Some(entry) = guard.get_mut(claim.key) {
+        entry.claims = entry.claims.saturating_sub(1);
+        if entry.claims == 0 && entry.deferred.is_empty() {
+            guard.remove(claim.key);
         }
     }
 }
@@ -83,11 +108,8 @@ pub(crate) fn others_hold(file: &File, mine: Option<&Claim>) -> io::Result<bool>
             (id.dev, id.ino)
         }
     };
-    let guard = table();
-    let claims = guard
-        .as_ref()
-        .and_then(|m| m.get(&key))
-        .map_or(0, |e| e.claims);
+    let mut guard = table();
+    let claims = guard.get_mut(key).map_or(0, |e| e.claims);
     Ok(claims > usize::from(mine.is_some()))
 }
 
@@ -101,7 +123,7 @@ pub(crate) fn close(file: File, claim: Option<Claim>) -> io::Result<()> {
     let key = match &claim {
         Some(c) => c.key,
         None => {
-            if table().as_ref().is_none_or(HashMap::is_empty) {
+            if table().0.is_empty() {
                 drop(file);
                 return Ok(());
             }
@@ -110,7 +132,7 @@ pub(crate) fn close(file: File, claim: Option<Claim>) -> io::Result<()> {
         }
     };
     let mut guard = table();
-    let Some(entry) = guard.as_mut().and_then(|m| m.get_mut(&key)) else {
+    let Some(entry) = guard.get_mut(key) else {
         drop(guard);
         drop(file);
         return Ok(());
@@ -122,10 +144,7 @@ pub(crate) fn close(file: File, claim: Option<Claim>) -> io::Result<()> {
         entry.deferred.push(file);
         return Ok(());
     }
-    let parked = std::mem::take(&mut entry.deferred);
-    if let Some(map) = guard.as_mut() {
-        map.remove(&key);
-    }
+    let parked = guard.remove(key);
     drop(guard);
     drop(file);
     drop(parked);

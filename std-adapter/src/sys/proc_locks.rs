@@ -55,7 +55,7 @@ struct Entry {
 
 /// Parses one holder line; `None` for waiters (`->`) and anything unexpected.
 fn parse_line(line: &str) -> Option<Entry> {
-    let mut words = line.split_whitespace();
+    let mut words = line.split_ascii_whitespace();
     let _id = words.next()?;
     let class = words.next()?;
     if class == "->" || !matches!(class, "FLOCK" | "POSIX" | "OFDLCK") {
