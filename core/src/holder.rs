@@ -20,6 +20,9 @@
 //! for that field; `0` padding on the left (`{pid:05}`) is just leading zeros. For text,
 //! the fill is stripped greedily, so a value that itself ends (or starts) with the fill
 //! character on a padded side comes back shorter.
+//!
+//! A field the template names more than once (`{pid}-{pid}`) has a value only when every
+//! occurrence decodes to the same value; occurrences that disagree give `None`.
 
 use crate::template::{Align, Piece, Pieces, Spec, Template};
 use crate::Field;
@@ -138,30 +141,80 @@ fn strip_framing(content: &[u8]) -> &[u8] {
     content.get(..end).unwrap_or(&[])
 }
 
-/// The raw text of each field found, with its spec (the last one wins if a field repeats).
+/// The value of each field found. A field that occurs more than once keeps its value only
+/// when every occurrence decodes to the same value (`{pid}-{pid:05}` reads `12-00012` as
+/// 12); occurrences that disagree (`12-34`), or one that cannot be decoded, give no value.
 #[derive(Default)]
-struct Found<'a, 't> {
-    slots: [Option<(&'a [u8], Spec<'t>)>; 5],
+struct Found<'a> {
+    slots: [Slot<'a>; 5],
 }
 
-impl<'a, 't> Found<'a, 't> {
-    fn put(&mut self, field: Field, text: &'a [u8], spec: Spec<'t>) {
+/// What is known of one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Slot<'a> {
+    /// Not in the template (or not reached).
+    #[default]
+    Missing,
+    /// Every occurrence so far decodes to this (`None`: could not be decoded).
+    Seen(Option<Value<'a>>),
+    /// Two occurrences decode differently.
+    Disagree,
+}
+
+/// A decoded field value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Value<'a> {
+    Int(u64),
+    Text(&'a str),
+}
+
+impl<'a> Found<'a> {
+    fn put(&mut self, field: Field, text: &'a [u8], spec: Spec<'_>) {
+        let value = decode(field, text, &spec);
         if let Some(slot) = self.slots.get_mut(field as usize) {
-            *slot = Some((text, spec));
+            *slot = match *slot {
+                Slot::Missing => Slot::Seen(value),
+                Slot::Seen(seen) if seen == value => Slot::Seen(value),
+                Slot::Seen(_) | Slot::Disagree => Slot::Disagree,
+            };
+        }
+    }
+
+    fn value(&self, field: Field) -> Option<Value<'a>> {
+        match self.slots.get(field as usize) {
+            Some(Slot::Seen(value)) => *value,
+            _ => None,
         }
     }
 
     /// The integer value of `field`, if found and unambiguous.
     fn int(&self, field: Field) -> Option<u64> {
-        let (text, spec) = (*self.slots.get(field as usize)?)?;
-        let text = unpad(core::str::from_utf8(text).ok()?, &spec, true)?;
-        parse_decimal(text.trim_matches(|c: char| c.is_ascii_whitespace()))
+        match self.value(field)? {
+            Value::Int(value) => Some(value),
+            Value::Text(_) => None,
+        }
     }
 
     /// The text value of `field`, if found, valid UTF-8 and not empty.
     fn text(&self, field: Field) -> Option<&'a str> {
-        let (text, spec) = (*self.slots.get(field as usize)?)?;
-        unpad(core::str::from_utf8(text).ok()?, &spec, false).filter(|s| !s.is_empty())
+        match self.value(field)? {
+            Value::Text(value) => Some(value),
+            Value::Int(_) => None,
+        }
+    }
+}
+
+/// Decodes one occurrence of `field`: an integer (unpadded, unambiguous, in range) or
+/// non-empty UTF-8 text (unpadded).
+fn decode<'a>(field: Field, text: &'a [u8], spec: &Spec<'_>) -> Option<Value<'a>> {
+    let text = core::str::from_utf8(text).ok()?;
+    if field.is_text() {
+        unpad(text, spec, false)
+            .filter(|s| !s.is_empty())
+            .map(Value::Text)
+    } else {
+        let text = unpad(text, spec, true)?;
+        parse_decimal(text.trim_matches(|c: char| c.is_ascii_whitespace())).map(Value::Int)
     }
 }
 
@@ -170,7 +223,7 @@ impl<'a, 't> Found<'a, 't> {
 fn match_pieces<'a, 't>(
     content: &'a [u8],
     mut pieces: Pieces<'t>,
-    found: &mut Found<'a, 't>,
+    found: &mut Found<'a>,
 ) -> Option<()> {
     let mut pos = 0;
     // A field whose end is not known yet.

@@ -53,6 +53,26 @@ fn recovers_every_field() {
 }
 
 #[test]
+fn a_repeated_field_needs_every_occurrence_to_agree() {
+    assert_eq!(parse(b" 12-12\n", "{pid}-{pid}").pid(), Some(12));
+    let h = parse(b" 12-34\n", "{pid}-{pid}");
+    assert_eq!((h.matched(), h.pid()), (true, None));
+    // Occurrences are compared by value, not by their padded text.
+    assert_eq!(parse(b" 12-00012\n", "{pid}-{pid:05}").pid(), Some(12));
+    assert_eq!(parse(b" 12-00013\n", "{pid}-{pid:05}").pid(), None);
+    let h = parse(b" vm;vm;7\n", "{hostname};{hostname};{uid}");
+    assert_eq!((h.hostname(), h.uid()), (Some("vm"), Some(7)));
+    let h = parse(b" vm;db;7\n", "{hostname};{hostname};{uid}");
+    assert_eq!((h.hostname(), h.uid()), (None, Some(7)));
+    // One occurrence that cannot be decoded makes the field unknown.
+    assert_eq!(parse(b" 12-x\n", "{pid}-{pid}").pid(), None);
+    assert_eq!(
+        parse(b" 12-12-12-9\n", "{pid}-{pid}-{pid}-{pid}").pid(),
+        None
+    );
+}
+
+#[test]
 fn strips_padding() {
     type Case = (
         &'static [u8],
