@@ -3,8 +3,9 @@
 use core::time::Duration;
 
 /// Which locking primitive a plan uses.
+///
+/// A plain enum (DESIGN §8): callers may match it exhaustively.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
 pub enum Primitive {
     /// `flock(2)` on an open file (Unix default; `LockFileEx` on byte 0 on Windows).
     #[default]
@@ -31,6 +32,8 @@ pub enum Mode {
 }
 
 /// What to do when the lock is held by someone else.
+///
+/// A plain enum (DESIGN §8): callers may match it exhaustively.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Wait {
     /// Fail at once with contention (zc.lockfile's behaviour, the default).
