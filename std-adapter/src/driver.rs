@@ -313,39 +313,16 @@ pub(crate) fn read_into(file: &File, buf: &mut [u8; HOLDER_CAPACITY]) -> io::Res
     Ok(n)
 }
 
-/// Drives [`Acquire`] to the end. On failure, also returns the holder bytes the machine
-/// read (for contention).
+/// Drives [`Acquire`] to the end, once. On failure, also returns the holder bytes the
+/// machine read (for contention).
 ///
-/// A waiting plan ([`Wait::Forever`], or [`Wait::For`] with time left) that ends in
-/// [`ErrorKind::Unstable`] is run again: under remove-on-release churn the machine's bound
-/// on identity restarts ([`MAX_IDENTITY_RESTARTS`](lockstamp_core::machine::MAX_IDENTITY_RESTARTS))
-/// is reached while the lock keeps changing hands, which is contention, not a failure, for
-/// a caller who asked to wait. (Stopgap: this belongs in core's machine, which should
-/// bound restarts by the wait policy; reported there.) A timed wait that runs out this
-/// way ends as contention that timed out.
+/// Every retry, including the remove-on-release restarts of a waiting plan under churn,
+/// is the machine's decision; this only performs its ops.
 pub(crate) fn acquire(
     backend: &mut Backend,
     plan: &Plan<'_>,
 ) -> Result<(), (Error, Option<Vec<u8>>)> {
-    let start = Instant::now();
-    let result = loop {
-        let run = match plan.wait {
-            Wait::For(limit) => match limit.checked_sub(start.elapsed()) {
-                Some(left) if !left.is_zero() => Plan {
-                    wait: Wait::For(left),
-                    ..*plan
-                },
-                _ => break Err((Error::new(OpKind::Identify, ErrorKind::TimedOut), None)),
-            },
-            _ => *plan,
-        };
-        match drive_acquire(backend, &run) {
-            Err((e, _)) if e.kind() == ErrorKind::Unstable && plan.wait != Wait::Never => {
-                debug!("{:?} kept changing hands; still waiting", backend.path());
-            }
-            other => break other,
-        }
-    };
+    let result = drive_acquire(backend, plan);
     backend.stop_watching();
     result
 }

@@ -8,8 +8,13 @@ use super::{
 };
 use core::time::Duration;
 
-/// How many times the remove-on-release identity check may send the attempt back to
-/// [`Op::Open`] before it fails with [`ErrorKind::Unstable`].
+/// How many times the remove-on-release identity check may send a [`Wait::Never`]
+/// attempt back to [`Op::Open`] before it fails with [`ErrorKind::Unstable`].
+///
+/// Waiting plans are not bound by it: a [`Wait::For`] attempt restarts while time is left
+/// (it reads the clock before each restart and then times out), a [`Wait::Forever`]
+/// attempt restarts as often as it takes. See
+/// [`Plan::remove_on_release`](super::Plan::remove_on_release).
 pub const MAX_IDENTITY_RESTARTS: u32 = 32;
 
 /// Drives one attempt to take a lock; see the [module docs](super) for the flows.
@@ -40,6 +45,7 @@ enum Phase {
     ReadHolder(Error),
     WaitClock(Error),
     Wait,
+    RestartClock,
     Identify,
     Write,
     Truncate,
@@ -129,6 +135,11 @@ impl<'s> Acquire<'s> {
             },
             Phase::WaitClock(contention) => match outcome {
                 Outcome::Clock(now) => self.wait_or_time_out(contention, now),
+                other => self.fail(OpKind::ReadClock, other.failure()),
+            },
+            Phase::RestartClock => match outcome {
+                Outcome::Clock(now) if self.time_left(now).is_some() => self.open(),
+                Outcome::Clock(_) => self.fail(OpKind::Identify, ErrorKind::TimedOut),
                 other => self.fail(OpKind::ReadClock, other.failure()),
             },
             Phase::Wait => match outcome {
@@ -287,9 +298,11 @@ impl<'s> Acquire<'s> {
         }
     }
 
+    /// The file at the path is not the one locked (another holder removed it after we
+    /// opened it): give everything back and start over, within the wait policy's bound.
     fn mismatch(&mut self) -> Step<'s> {
         self.restarts = self.restarts.saturating_add(1);
-        if self.restarts > MAX_IDENTITY_RESTARTS {
+        if self.plan.wait == Wait::Never && self.restarts > MAX_IDENTITY_RESTARTS {
             self.fail(OpKind::Identify, ErrorKind::Unstable)
         } else {
             self.cleanup(Then::Restart)
@@ -336,12 +349,16 @@ impl<'s> Acquire<'s> {
         }
     }
 
-    fn wait_or_time_out(&mut self, contention: Error, now: Duration) -> Step<'s> {
-        let left = self
-            .deadline
+    /// The time left before the deadline at `now`; `None` once it has passed (or when
+    /// there is no deadline).
+    fn time_left(&self, now: Duration) -> Option<Duration> {
+        self.deadline
             .and_then(|deadline| deadline.checked_sub(now))
-            .filter(|left| !left.is_zero());
-        match left {
+            .filter(|left| !left.is_zero())
+    }
+
+    fn wait_or_time_out(&mut self, contention: Error, now: Duration) -> Step<'s> {
+        match self.time_left(now) {
             Some(left) => {
                 let wait = self.backoff.next(Some(left));
                 self.cleanup(Then::Wait(wait))
@@ -371,7 +388,11 @@ impl<'s> Acquire<'s> {
         }
         match then {
             Then::Fail(error) => self.finish(Some(error)),
-            Then::Restart => self.open(),
+            // A timed attempt only opens again while time is left.
+            Then::Restart => match self.plan.wait {
+                Wait::For(_) => self.ask(Phase::RestartClock, Op::ReadClock),
+                Wait::Never | Wait::Forever => self.open(),
+            },
             Then::Wait(wait) => self.ask(Phase::Wait, Op::WaitForRelease(wait)),
         }
     }

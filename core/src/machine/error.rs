@@ -33,8 +33,10 @@ pub enum ErrorKind {
     Storage,
     /// A [`Wait::For`](super::Wait::For) deadline passed (produced by the machine).
     TimedOut,
-    /// The file at the path kept changing under us (remove-on-release identity check
-    /// failed too many times; produced by the machine).
+    /// The file at the path kept changing under us (the remove-on-release identity check
+    /// failed more than [`MAX_IDENTITY_RESTARTS`](super::MAX_IDENTITY_RESTARTS) times for
+    /// a [`Wait::Never`](super::Wait::Never) plan; produced by the machine). Waiting plans
+    /// never fail with it.
     Unstable,
     /// The adapter replied with an outcome that does not answer the op (a driver bug).
     Protocol,

@@ -115,8 +115,15 @@
 //!   removes anything.
 //! - **Identity** (remove-on-release, not CreateNew): after the lock, `Identify`; when the
 //!   path is gone or is another file, or the open file has no links left:
-//!   `Unlock → [Unclaim] → Close` and start over at `Open`, at most
-//!   [`MAX_IDENTITY_RESTARTS`] times, then `Failed(Identify, Unstable)`.
+//!   `Unlock → [Unclaim] → Close` and start over at `Open`. How often depends on the
+//!   wait policy:
+//!   - `Never`: at most [`MAX_IDENTITY_RESTARTS`] times, then `Failed(Identify, Unstable)`;
+//!   - `For(d)`: `ReadClock` before each restart; past the deadline the attempt ends with
+//!     `Failed(Identify, TimedOut)` (everything is already given back; the last holder
+//!     read, if any, is kept), else it opens again;
+//!   - `Forever`: without bound. Each restart follows a real hand-over (another process
+//!     locked the file and removed it since we opened it), so a caller who asked to wait
+//!     forever keeps waiting rather than failing under churn.
 //! - **Failures**: any failed op (or a reply that does not answer it:
 //!   [`ErrorKind::Protocol`]) gives back what is held, in the order `[Remove]` (a file
 //!   CreateNew created) → `[Unlock]` → `[Unclaim]` → `[Close]`, and ends with

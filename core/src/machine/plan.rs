@@ -71,6 +71,15 @@ pub struct Plan<'s> {
     /// and starts over when they differ, shared acquirers included. Only an exclusive
     /// holder removes the file on release. [`Primitive::CreateNew`] always removes its
     /// file and needs no identity check.
+    ///
+    /// When the check fails (another process took the lock and removed the file after we
+    /// opened it), the attempt gives everything back and starts over at `Open`. Under
+    /// heavy churn that can happen many times, and [`Wait`] bounds it: [`Wait::Never`]
+    /// fails with [`ErrorKind::Unstable`](super::ErrorKind::Unstable) after
+    /// [`MAX_IDENTITY_RESTARTS`](super::MAX_IDENTITY_RESTARTS) restarts, [`Wait::For`]
+    /// restarts while time is left and then times out, and [`Wait::Forever`] restarts
+    /// without bound (each restart follows a real hand-over of the lock, so it makes as
+    /// much progress as waiting does).
     pub remove_on_release: bool,
     /// Follow a symlink at the lock path (passed through to [`Op::Open`](super::Op::Open)).
     pub follow_symlinks: bool,

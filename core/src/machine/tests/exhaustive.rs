@@ -2,13 +2,19 @@
 //!
 //! For every plan (primitive × mode × wait × stamp × sync × remove-on-release) and every
 //! environment it can meet (free, contended once at each contention site, contended until
-//! the deadline, identity mismatch once, identity mismatch forever), the fault-free run
+//! the deadline, identity mismatch once, identity mismatch "forever"), the fault-free run
 //! is recorded; then the reply to its k-th op is replaced, for every k, by every
 //! `Failed(kind)`, every reply of the wrong variant, and the data faults of that op
 //! (a non-regular file, a replaced file). Each run is checked by the [`World`] on every
 //! op (nothing written without the lock, nothing removed that was not created, at most
 //! one handle, every wait inside the deadline ...) and at the end (balance, holder,
 //! deadline), and its result is compared with what the fault must produce.
+//!
+//! "Mismatch forever" ends differently by wait policy: `Never` fails with `Unstable` after
+//! [`MAX_IDENTITY_RESTARTS`], `For` restarts until the deadline and times out, and
+//! `Forever`, which restarts without bound, meets [`FOREVER_MISMATCHES`] mismatches (more
+//! than the `Never` bound) and then holds the lock: every scenario ends, which the
+//! drivers' step bound checks.
 //!
 //! Under Miri (about 4 ms per op) the enumeration is sampled: one plan in [`MIRI_PLANS`]
 //! and, in each environment of such a plan, the fault-free run plus [`MIRI_FAULTS`]
@@ -19,6 +25,7 @@ use super::drive;
 use super::world::{Env, World, ALWAYS, CLOCK_START};
 use crate::machine::{
     Error, ErrorKind, FileId, FileKind, Op, OpenHow, Outcome, Plan, Primitive, Step, Wait,
+    MAX_IDENTITY_RESTARTS,
 };
 use core::mem::discriminant;
 use core::time::Duration;
@@ -27,6 +34,10 @@ use std::vec::Vec;
 /// The `Wait::For` limit of the enumerated plans: long enough for four doubling waits,
 /// short enough that the last wait is clamped to the deadline.
 const TIMEOUT: Duration = Duration::from_millis(20);
+
+/// Identity mismatches a `Wait::Forever` plan meets in the "mismatch forever" environment
+/// (it would restart without end against a true "always").
+const FOREVER_MISMATCHES: u32 = MAX_IDENTITY_RESTARTS + 3;
 
 /// Under Miri, run one plan in this many (odd, so that every flag still varies).
 const MIRI_PLANS: usize = 11;
@@ -84,8 +95,9 @@ fn environments(plan: &Plan<'static>) -> Vec<Env> {
             mismatches: 1,
             ..free
         });
+        let forever = if blocking { FOREVER_MISMATCHES } else { ALWAYS };
         envs.push(Env {
-            mismatches: ALWAYS,
+            mismatches: forever,
             ..free
         });
     }

@@ -360,6 +360,10 @@ impl World {
             }
             Step::Failed(error) => {
                 self.check_nothing_held();
+                let unstable = Outcome::Failed(ErrorKind::Unstable);
+                if error.kind() == ErrorKind::Unstable && !self.replies.contains(&unstable) {
+                    assert_eq!(plan.wait, Wait::Never, "a waiting plan gave up on churn");
+                }
                 let injected = self.replies.contains(&Outcome::Failed(ErrorKind::TimedOut));
                 if error.kind() == ErrorKind::TimedOut && !injected {
                     let deadline = self.deadline.expect("timed out without a deadline");

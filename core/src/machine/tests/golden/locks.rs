@@ -96,6 +96,119 @@ fn identity_restarts_are_bounded() {
     assert_eq!(machine.restarts(), MAX_IDENTITY_RESTARTS + 1);
 }
 
+/// One identity restart of an exclusive flock attempt (`lock` is `TryLock` or `Lock`):
+/// the lock is granted on a file that another holder has removed since.
+fn replaced_round(lock: Op<'static>) -> [(Op<'static>, Outcome<'static>); 6] {
+    let gone = Outcome::Identity {
+        open: ID,
+        path: None,
+    };
+    [
+        (OPEN, DONE),
+        (Op::Check, REGULAR),
+        (lock, DONE),
+        (Op::Identify, gone),
+        (Op::Unlock, DONE),
+        (Op::Close, DONE),
+    ]
+}
+
+#[test]
+fn a_timed_wait_restarts_past_the_bound_until_the_deadline_then_times_out() {
+    let plan = Plan {
+        remove_on_release: true,
+        ..plan(Primitive::Flock, Wait::For(ms(50)))
+    };
+    // Contention first, so that there is a holder to report.
+    let mut script = std::vec![
+        (Op::ReadClock, clock(0)),
+        (OPEN, DONE),
+        (Op::Check, REGULAR),
+        (Op::TryLock(EX), failed(ErrorKind::WouldBlock)),
+        (Op::ReadHolder, Outcome::Holder(HOLDERS[0])),
+        (Op::ReadClock, clock(1)),
+        (Op::WaitForRelease(ms(1)), DONE),
+        (Op::TryLock(EX), DONE),
+        (Op::Identify, failed(ErrorKind::NotFound)),
+        (Op::Unlock, DONE),
+        (Op::Close, DONE),
+    ];
+    // More restarts than a `Never` plan may make, each after a clock reading with time
+    // left (the last one a nanosecond before the deadline).
+    let restarts = u64::from(MAX_IDENTITY_RESTARTS) + 8;
+    for n in 1..restarts {
+        let now = if n + 1 == restarts {
+            Outcome::Clock(Duration::from_secs(10) + ms(50) - Duration::from_nanos(1))
+        } else {
+            clock(2 + n / 2)
+        };
+        script.push((Op::ReadClock, now));
+        script.extend_from_slice(&replaced_round(Op::TryLock(EX)));
+    }
+    // Exactly at the deadline: time out; everything is already given back.
+    script.push((Op::ReadClock, clock(50)));
+    let machine = acquire(&plan, &script, error(OpKind::Identify, ErrorKind::TimedOut));
+    assert_eq!(u64::from(machine.restarts()), restarts);
+    assert_eq!(
+        machine.holder(),
+        Some(HOLDERS[0]),
+        "the timeout carries the last holder"
+    );
+    assert!(Error::new(OpKind::Identify, ErrorKind::TimedOut).is_contention());
+}
+
+#[test]
+fn a_timed_wait_fails_when_the_clock_cannot_be_read_before_a_restart() {
+    let plan = Plan {
+        remove_on_release: true,
+        ..plan(Primitive::Fcntl, Wait::For(ms(50)))
+    };
+    let script = [
+        (Op::ReadClock, clock(0)),
+        (OPEN, DONE),
+        (Op::Check, REGULAR),
+        (Op::Claim(EX), DONE),
+        (Op::TryLock(EX), DONE),
+        (Op::Identify, SAME_INODE_UNLINKED),
+        (Op::Unlock, DONE),
+        (Op::Unclaim, DONE),
+        (Op::Close, DONE),
+        (Op::ReadClock, failed(ErrorKind::Other)),
+    ];
+    acquire(&plan, &script, error(OpKind::ReadClock, ErrorKind::Other));
+}
+
+#[test]
+fn waiting_forever_restarts_without_bound_then_holds() {
+    let plan = Plan {
+        remove_on_release: true,
+        ..plan(Primitive::Flock, Wait::Forever)
+    };
+    let restarts = MAX_IDENTITY_RESTARTS * 3;
+    let mut script = Vec::new();
+    for _ in 0..restarts {
+        script.extend_from_slice(&replaced_round(Op::Lock(EX)));
+    }
+    script.extend_from_slice(&[
+        (OPEN, DONE),
+        (Op::Check, REGULAR),
+        (Op::Lock(EX), DONE),
+        (Op::Identify, SAME),
+        (Op::Write(STAMP), DONE),
+        (Op::Truncate(STAMP_LEN), DONE),
+    ]);
+    let held = acquire(&plan, &script, Step::Held);
+    assert_eq!((held.restarts(), held.holder()), (restarts, None));
+    assert_eq!(held.attempts(), restarts + 1);
+}
+
+/// A file we locked that another holder has unlinked (the path shows the same inode
+/// only in this test; the open file has no links).
+const SAME_INODE_UNLINKED: Outcome<'static> = Outcome::Identity {
+    open: FileId { nlink: 0, ..ID },
+    path: Some(ID),
+};
+
 #[test]
 fn shared_locks_never_write_or_remove() {
     let plan = Plan {
