@@ -17,7 +17,7 @@
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use lockstamp_core::{Field, Holder, Template};
-use lockstamp_fuzz::{contains, is_subslice, ArbPiece, Built, FIXED};
+use lockstamp_fuzz::{contains, is_subslice, ArbPiece, Built, Join, FIXED};
 
 const MAX_PIECES: usize = 12;
 
@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let content = u.take_rest();
-    let built = Built::new(&pieces, false);
+    let built = Built::new(&pieces, Join::Touch);
     check(&built.text, &built.literals, content);
 });
 

@@ -1,8 +1,9 @@
 //! `roundtrip`: render a stamp with generated facts, read it back with `Holder::parse`.
 //!
 //! The template is assembled from fields, each followed by a literal separator before the
-//! next field (`{pid};{hostname}`, `uid={uid} pid={pid:>8}`, ...); fill characters never
-//! occur in the literal text. Text facts are cleaned so that they can be told apart from
+//! next field (`{pid};{hostname}`, `uid={uid} pid={pid:>8}`, ...), except that with
+//! `touch` an integer field may be followed directly by a text field (`{pid}{hostname}`,
+//! which `Holder` documents it can split); fill characters never occur in the literal text. Text facts are cleaned so that they can be told apart from
 //! the template: no character of the literal text or of a fill, no braces, no line
 //! breaks, not empty and no white space at either end.
 //!
@@ -14,10 +15,12 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use lockstamp_core::{Facts, Field, Holder, Stamp, Template, TemplateErrorKind};
-use lockstamp_fuzz::{ArbPiece, Built};
+use lockstamp_fuzz::{ArbPiece, Built, Join};
 
 #[derive(Debug, Arbitrary)]
 struct Input {
+    /// Let an integer field touch a text field after it (`{pid}{hostname}`).
+    touch: bool,
     pieces: Vec<ArbPiece>,
     pid: u32,
     uid: u32,
@@ -27,13 +30,20 @@ struct Input {
 }
 
 fuzz_target!(|input: Input| {
-    let built = Built::new(&input.pieces, true);
+    let join = if input.touch {
+        Join::IntThenText
+    } else {
+        Join::Separate
+    };
+    let built = Built::new(&input.pieces, join);
     let literal_chars: Vec<char> = built.literals.iter().flat_map(|l| l.chars()).collect();
     if built.fills.iter().any(|c| literal_chars.contains(c)) {
         return; // documented: a field ends at the first occurrence of the next literal
     }
-    let hostname = clean(&input.hostname, &built.reserved);
-    let program = clean(&input.program, &built.reserved);
+    // A text value right after an integer must not start with a digit.
+    let digits = |f: Field| built.after_int.contains(&f);
+    let hostname = clean(&input.hostname, &built.reserved, digits(Field::Hostname));
+    let program = clean(&input.program, &built.reserved, digits(Field::Program));
     let facts = Facts {
         pid: Some(input.pid),
         hostname: Some(&hostname),
@@ -72,13 +82,18 @@ fuzz_target!(|input: Input| {
     );
 });
 
-/// `s` without reserved characters, braces or line breaks, trimmed; never empty.
-fn clean(s: &str, reserved: &[char]) -> String {
+/// `s` without reserved characters, braces or line breaks, trimmed (and without leading
+/// digits if `no_digit_first`); never empty.
+fn clean(s: &str, reserved: &[char], no_digit_first: bool) -> String {
     let kept: String = s
         .chars()
         .filter(|c| !reserved.contains(c) && !matches!(c, '{' | '}' | '\n' | '\r'))
         .collect();
-    let kept = kept.trim().to_owned();
+    let mut kept = kept.trim();
+    if no_digit_first {
+        kept = kept.trim_start_matches(|c: char| c.is_ascii_digit()).trim();
+    }
+    let kept = kept.to_owned();
     if !kept.is_empty() {
         return kept;
     }

@@ -21,7 +21,9 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use lockstamp_core::{Facts, Field, Stamp, Template, TemplateErrorKind, STAMP_CAPACITY};
+use lockstamp_core::{
+    Facts, Field, Stamp, Template, TemplateError, TemplateErrorKind, STAMP_CAPACITY,
+};
 use lockstamp_fuzz::oracle::{self, Parsed, Piece};
 use lockstamp_fuzz::{filled, has, without, ArbFacts, DEFAULT_FACTS};
 
@@ -58,12 +60,7 @@ fn check(src: &str, facts: &Facts<'_>) {
     let model = oracle::parse(src);
     let t = match parsed {
         Err(e) => {
-            assert!(e.offset() <= src.len(), "offset {} > len", e.offset());
-            assert!(
-                src.is_char_boundary(e.offset()),
-                "offset {} splits a char",
-                e.offset()
-            );
+            check_error(src, &e);
             if let Parsed::Ok(pieces) = &model {
                 assert!(
                     e.kind() == TemplateErrorKind::TooLong
@@ -105,7 +102,7 @@ fn check_render(t: &Template<'_>, facts: &Facts<'_>, pieces: Option<&[Piece]>) {
     match &r256 {
         Ok(s) => assert!(!missing, "rendered {s:?} without a used fact"),
         Err(e) => {
-            assert!(e.offset() <= t.as_str().len());
+            check_error(t.as_str(), e);
             match e.kind() {
                 TemplateErrorKind::TooLong => {}
                 TemplateErrorKind::Unavailable => assert!(missing, "Unavailable with all facts"),
@@ -204,6 +201,41 @@ fn check_render(t: &Template<'_>, facts: &Facts<'_>, pieces: Option<&[Piece]>) {
             TemplateErrorKind::TooLong | TemplateErrorKind::Unavailable
         )),
         (a, b) => panic!("stamp {a:?} but content {b:?}"),
+    }
+}
+
+/// What every error promises: an offset inside the text, on a char boundary, at the
+/// character the kind's documentation names; a message; the field name when it has one.
+fn check_error(src: &str, e: &TemplateError) {
+    let at = e.offset();
+    assert!(at <= src.len(), "offset {at} > len");
+    assert!(src.is_char_boundary(at), "offset {at} splits a char");
+    let message = e.to_string();
+    assert!(message.contains(&format!("at byte {at}")), "{message:?}");
+    let byte = src.as_bytes().get(at).copied();
+    match e.kind() {
+        TemplateErrorKind::UnclosedBrace
+        | TemplateErrorKind::EmptyField
+        | TemplateErrorKind::PositionalField
+        | TemplateErrorKind::UnknownField
+        | TemplateErrorKind::Unavailable => assert_eq!(byte, Some(b'{'), "{e:?} not at a brace"),
+        TemplateErrorKind::LoneCloseBrace => assert_eq!(byte, Some(b'}'), "{e:?}"),
+        TemplateErrorKind::Conversion => assert_eq!(byte, Some(b'!'), "{e:?}"),
+        _ => {}
+    }
+    let after = src.get(at + 1..).unwrap_or("");
+    match (e.kind(), e.name()) {
+        (TemplateErrorKind::UnknownField, Some(name)) => {
+            assert!(name.len() <= 23);
+            assert!(after.starts_with(name), "name {name:?} not in the text");
+        }
+        (TemplateErrorKind::UnknownField, None) => panic!("UnknownField without a name"),
+        (TemplateErrorKind::Unavailable, name) => {
+            let name = name.expect("Unavailable without a name");
+            assert!(Field::from_name(name).is_some(), "Unavailable {name:?}");
+            assert!(after.starts_with(name), "name {name:?} not in the text");
+        }
+        _ => {}
     }
 }
 

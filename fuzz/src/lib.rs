@@ -213,12 +213,26 @@ pub struct Built {
     pub reserved: Vec<char>,
     /// The fill characters of fields with a spec (a space when the spec names none).
     pub fills: Vec<char>,
+    /// Text fields that directly follow another field, with no literal between.
+    pub after_int: Vec<Field>,
+}
+
+/// Whether [`Built::new`] lets two fields touch (`{pid}{hostname}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Join {
+    /// As generated: fields may touch.
+    Touch,
+    /// A `;` between any two fields.
+    Separate,
+    /// Fields touch only when an integer is followed by a text field (which the holder
+    /// documents it can split: the integer takes the digits and its padding).
+    IntThenText,
 }
 
 impl Built {
-    /// Assembles a template from `pieces`. With `separate`, a separator is inserted
-    /// between two fields that would otherwise touch, so every field is delimited.
-    pub fn new(pieces: &[ArbPiece], separate: bool) -> Built {
+    /// Assembles a template from `pieces`, inserting `;` between two fields that would
+    /// otherwise touch, as `join` says.
+    pub fn new(pieces: &[ArbPiece], join: Join) -> Built {
         let mut b = Built {
             literals: vec![String::new()],
             ..Built::default()
@@ -228,8 +242,19 @@ impl Built {
                 ArbPiece::Field(f, spec) => {
                     let field = f.field();
                     let last = b.literals.last().map_or(0, String::len);
-                    if separate && !b.fields.is_empty() && last == 0 {
-                        b.lit(";");
+                    if let (Some(prev), 0) = (b.fields.last(), last) {
+                        let touch = match join {
+                            Join::Touch => true,
+                            Join::Separate => false,
+                            Join::IntThenText => !prev.is_text() && field.is_text(),
+                        };
+                        if touch {
+                            if field.is_text() {
+                                b.after_int.push(field);
+                            }
+                        } else {
+                            b.lit(";");
+                        }
                     }
                     b.text.push('{');
                     b.text.push_str(field.name());
