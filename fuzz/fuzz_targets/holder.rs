@@ -52,6 +52,13 @@ fn check(text: &str, literals: &[String], input: &[u8]) {
         is_subslice(content, input),
         "content() is not part of the input"
     );
+    if text == "{pid}" {
+        assert_eq!(
+            Holder::parse_default(input),
+            h,
+            "parse_default is not {{pid}}"
+        );
+    }
 
     let framed: Vec<u8> = [b" ", input, b"\n"].concat();
     let last_is_eol = matches!(input.last(), Some(b'\n' | b'\r'));

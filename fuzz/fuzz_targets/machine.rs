@@ -22,7 +22,8 @@
 //!   `WaitForRelease` reaches past `d` after the first clock reading;
 //! - an error names an op that failed with that kind, or is one the machine produces for
 //!   a reason it saw (`NotRegular`, `TimedOut`, `Unstable`, `Protocol`, `Unsupported`);
-//! - a bounded number of steps (10,000) per machine, 32 after the replies run out.
+//! - a bounded number of steps (10,000) per machine, 32 after the replies run out; a
+//!   terminal step is returned again by any further `step` call.
 #![no_main]
 
 use core::time::Duration;
@@ -84,7 +85,13 @@ fuzz_target!(|input: Input| {
     let mut w = World::new(plan, Duration::from_millis(u64::from(input.start)));
     let mut replies = input.replies.iter();
     let mut acquire = Acquire::new(&plan);
-    match drive(&mut w, &mut replies, |o| acquire.step(o)) {
+    let end = drive(&mut w, &mut replies, |o| acquire.step(o));
+    assert_eq!(
+        acquire.step(Outcome::Done),
+        end,
+        "a terminal step must repeat"
+    );
+    match end {
         Step::Held => w.check_held(acquire.holder()),
         Step::Failed(e) => {
             w.check_failed(e);
@@ -95,7 +102,13 @@ fuzz_target!(|input: Input| {
     }
     w.phase = Phase::Release;
     let mut release = Release::new(&plan);
-    match drive(&mut w, &mut replies, |o| release.step(o)) {
+    let end = drive(&mut w, &mut replies, |o| release.step(o));
+    assert_eq!(
+        release.step(Outcome::Done),
+        end,
+        "a terminal step must repeat"
+    );
+    match end {
         Step::Released => w.check_released(),
         Step::Failed(e) => {
             w.check_failed(e);

@@ -91,7 +91,7 @@ fn clean(s: &str, reserved: &[char], no_digit_first: bool) -> String {
         .collect();
     let mut kept = kept.trim();
     if no_digit_first {
-        kept = kept.trim_start_matches(|c: char| c.is_ascii_digit()).trim();
+        kept = kept.trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
     }
     let kept = kept.to_owned();
     if !kept.is_empty() {
