@@ -350,15 +350,26 @@ fn drive_acquire(backend: &mut Backend, plan: &Plan<'_>) -> Result<(), (Error, O
 }
 
 /// Drives [`Release`] to the end.
+///
+/// The machine asks for [`Op::Identify`] before [`Op::Remove`] and removes the path only
+/// when it is still our file; a lock file deleted (and perhaps made again by someone
+/// else) while we held it is left alone.
 pub(crate) fn release(backend: &mut Backend, plan: &Plan<'_>) -> Result<(), Error> {
     let mut machine = Release::new(plan);
     let mut outcome = Outcome::Start;
-    loop {
+    let end = loop {
         match machine.step(outcome) {
             Step::Do(op) => outcome = backend.perform(op),
-            Step::Released | Step::Held => return Ok(()),
-            Step::Failed(e) => return Err(e),
-            _ => return Err(Error::new(OpKind::Close, ErrorKind::Protocol)),
+            Step::Released | Step::Held => break Ok(()),
+            Step::Failed(e) => break Err(e),
+            _ => break Err(Error::new(OpKind::Close, ErrorKind::Protocol)),
         }
+    };
+    if machine.path_replaced() {
+        debug!(
+            "{:?} was removed or replaced while held; not removing it",
+            backend.path()
+        );
     }
+    end
 }

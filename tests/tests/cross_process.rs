@@ -235,3 +235,36 @@ fn dot_locks_exclude_other_processes_and_hand_over() {
         .unwrap();
     assert!(h.finish().0.success());
 }
+
+/// A held lock file deleted by someone else, then made again by a second locker: the first
+/// holder's release must not remove the second's file (it checks the path is still its
+/// own). `opts` are the helper's flags, `ours` the same options in this process.
+fn release_spares_a_lock_made_after_ours_was_deleted(opts: &[&str], ours: Options) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.lock");
+    let h = hold(&path, opts);
+    std::fs::remove_file(&path).unwrap(); // the lock is broken by hand
+    let second = ours.lock(&path).expect("the path is free again");
+    release(h); // "released": no error either
+    assert!(
+        path.exists(),
+        "the first holder removed the second's lock file"
+    );
+    let err = ours.lock(&path).unwrap_err();
+    assert!(err.is_locked(), "{err}");
+    assert_eq!(err.holder().and_then(|i| i.pid()), Some(std::process::id()));
+    second.close().unwrap();
+    assert!(!path.exists(), "the second holder removes its own file");
+}
+
+#[test]
+fn releasing_a_broken_dot_lock_spares_the_new_one() {
+    let dot = Options::new().primitive(Primitive::CreateNew);
+    release_spares_a_lock_made_after_ours_was_deleted(&["--create-new"], dot);
+}
+
+#[test]
+fn releasing_a_broken_remove_on_release_lock_spares_the_new_one() {
+    let remove = Options::new().remove_on_release(true);
+    release_spares_a_lock_made_after_ours_was_deleted(&["--remove"], remove);
+}

@@ -274,7 +274,25 @@ fn fcntl_and_dot_locks_follow_the_contract() {
         "{calls:#?}"
     );
     let names: Vec<&str> = calls.iter().map(|c| name(c)).collect();
-    assert_eq!(names[1..], ["pwrite64", "unlinkat", "close"], "{calls:#?}");
+    // Release: the path is removed only after checking that it is still the file this
+    // process created (fstat of the handle, lstat of the path), then the handle closed.
+    let n = names.len();
+    assert!(n >= 5, "{calls:#?}");
+    assert_eq!(names[1], "pwrite64", "{calls:#?}");
+    assert_eq!(names[n - 2..], ["unlinkat", "close"], "{calls:#?}");
+    let checks = &calls[2..n - 2];
+    assert!(
+        checks
+            .iter()
+            .all(|c| ["fstat", "newfstatat", "statx"].contains(&name(c))),
+        "{calls:#?}"
+    );
+    assert!(
+        checks
+            .iter()
+            .any(|c| c.contains("d.lock") && c.contains("AT_SYMLINK_NOFOLLOW")),
+        "the path is checked before it is removed: {calls:#?}"
+    );
     assert!(!path.exists(), "a dot-lock is removed on release");
 }
 

@@ -133,12 +133,16 @@
 //!
 //! # Release flows
 //!
-//! - **Flock**: `[Remove]` (exclusive remove-on-release) → `Unlock` → `Close`.
-//! - **Fcntl**: `[Remove]` → `Unlock` → `Unclaim` → `Close`.
-//! - **CreateNew**: `Remove` → `Close`.
+//! - **Flock**: `[Identify → [Remove]]` (exclusive remove-on-release) → `Unlock` → `Close`.
+//! - **Fcntl**: `[Identify → [Remove]]` → `Unlock` → `Unclaim` → `Close`.
+//! - **CreateNew**: `Identify → [Remove]` → `Close`.
 //!
-//! Every op runs even when an earlier one failed (the handle is always closed, exactly
-//! once); the release then ends in `Failed` with the first failure.
+//! `Remove` is asked for only when `Identify` shows the path still names the open file
+//! (same device and inode). A path that is gone or names another file means someone broke
+//! the lock while it was held (and another process may hold a new lock there): it is left
+//! alone, and that is not a failure ([`Release::path_replaced`] tells). Every other op
+//! runs even when an earlier one failed (the handle is always closed, exactly once); the
+//! release then ends in `Failed` with the first failure.
 
 mod acquire;
 mod cleanup;

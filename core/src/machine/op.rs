@@ -86,6 +86,10 @@ pub enum Op<'s> {
     WaitForRelease(Duration),
     /// `fstat` the handle and `stat` the path. Reply `Identity` or `Failed`;
     /// `Failed(NotFound)` from `stat` counts as `Identity { path: None, .. }`.
+    ///
+    /// Asked after locking (remove-on-release) and, on release, before
+    /// [`Op::Remove`] (remove-on-release and create-new), which follows only when the path
+    /// is still the open file.
     Identify,
     /// Write these bytes at offset 0 (all of them). Reply `Done` or `Failed`.
     Write(&'s [u8]),
@@ -95,7 +99,8 @@ pub enum Op<'s> {
     Sync,
     /// Release the OS lock on the handle. Reply `Done` or `Failed`.
     Unlock,
-    /// Remove the lock path. Reply `Done` or `Failed`.
+    /// Remove the lock path. Reply `Done` or `Failed`. On release it directly follows an
+    /// [`Op::Identify`] that found the open file at the path.
     Remove,
     /// Close the handle. Reply `Done` or `Failed`; the handle is gone either way.
     Close,

@@ -80,6 +80,10 @@ pub struct Plan<'s> {
     /// restarts while time is left and then times out, and [`Wait::Forever`] restarts
     /// without bound (each restart follows a real hand-over of the lock, so it makes as
     /// much progress as waiting does).
+    ///
+    /// On release the holder removes the path only when it is still the locked file
+    /// (same device and inode as the open handle); a path that is gone or is another
+    /// file is left alone, see [`Release`](super::Release).
     pub remove_on_release: bool,
     /// Follow a symlink at the lock path (passed through to [`Op::Open`](super::Op::Open)).
     pub follow_symlinks: bool,

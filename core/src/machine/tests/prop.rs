@@ -6,11 +6,10 @@
 use super::drive;
 use super::world::{World, HOLDERS, STAMP};
 use crate::machine::{
-    ErrorKind, FileId, FileKind, Mode, Outcome, Plan, Primitive, Release, Step, Wait,
+    ErrorKind, FileId, FileKind, Mode, Op, Outcome, Plan, Primitive, Release, Step, Wait,
 };
 use core::time::Duration;
 use proptest::prelude::*;
-use std::vec::Vec;
 
 fn plan() -> impl Strategy<Value = Plan<'static>> {
     let primitive = prop_oneof![
@@ -95,7 +94,7 @@ proptest! {
             let before = world.ops.len();
             let end = drive::release(&mut world);
             prop_assert!(matches!(end, Step::Released | Step::Failed(_)));
-            prop_assert!(world.ops.len() - before <= 4);
+            prop_assert!(world.ops.len() - before <= 5);
         }
     }
 
@@ -105,31 +104,36 @@ proptest! {
         script in proptest::collection::vec(outcome(), 0..8),
     ) {
         let mut release = Release::new(&plan);
-        let mut closes = 0;
+        let (mut closes, mut removes, mut identified) = (0, 0, None);
+        let mut failed = false;
         let mut outcome = Outcome::Start;
         let mut replies = script.iter().copied();
         let end = loop {
             match release.step(outcome) {
                 Step::Do(op) => {
-                    closes += usize::from(op == crate::machine::Op::Close);
                     outcome = replies.next().unwrap_or(Outcome::Done);
+                    closes += usize::from(op == Op::Close);
+                    removes += usize::from(op == Op::Remove);
+                    if op == Op::Identify {
+                        prop_assert_eq!(identified, None, "one identity check");
+                        identified = Some(outcome);
+                        failed |= !matches!(
+                            outcome,
+                            Outcome::Identity { .. } | Outcome::Failed(ErrorKind::NotFound)
+                        );
+                    } else {
+                        failed |= outcome != Outcome::Done;
+                    }
                 }
                 end => break end,
             }
         };
         prop_assert_eq!(closes, 1);
-        let first_failure = script.iter().copied().take(release_len(&plan))
-            .position(|o| o != Outcome::Done);
-        prop_assert_eq!(first_failure.is_some(), matches!(end, Step::Failed(_)));
+        // Identify is asked exactly when the plan removes, and Remove only for our file.
+        prop_assert_eq!(identified.is_some(), plan.removes_on_release());
+        let ours = matches!(identified, Some(Outcome::Identity { open, path: Some(path) })
+            if open.dev == path.dev && open.ino == path.ino);
+        prop_assert_eq!(removes, usize::from(ours));
+        prop_assert_eq!(failed, matches!(end, Step::Failed(_)));
     }
-}
-
-fn release_len(plan: &Plan<'_>) -> usize {
-    let steps: Vec<bool> = std::vec![
-        plan.removes_on_release(),
-        plan.primitive != Primitive::CreateNew,
-        plan.primitive == Primitive::Fcntl,
-        true,
-    ];
-    steps.into_iter().filter(|&b| b).count()
 }

@@ -78,6 +78,8 @@ pub struct World {
     identified: bool,
     pub removes: u32,
     releasing: bool,
+    /// On release: whether `Identify` found the open file at the path (`None`: not asked).
+    release_same: Option<bool>,
     pub last_holder: Option<&'static [u8]>,
     served: Env,
     holder_reads: usize,
@@ -130,6 +132,7 @@ impl World {
             identified: false,
             removes: 0,
             releasing: false,
+            release_same: None,
             last_holder: None,
             served: Env::FREE,
             holder_reads: 0,
@@ -248,6 +251,10 @@ impl World {
                     assert!(now + wait <= deadline, "wait ends past the deadline");
                 }
             }
+            Op::Identify if self.releasing => {
+                assert!(self.open && (self.locked || self.created) && plan.removes_on_release());
+                assert_eq!(self.release_same, None, "one identity check per release");
+            }
             Op::Identify => assert!(self.open && self.locked && plan.checks_identity()),
             Op::Write(bytes) => {
                 assert!(
@@ -272,6 +279,7 @@ impl World {
                 assert!(self.open);
                 if self.releasing {
                     assert!(plan.removes_on_release() && (self.locked || self.created));
+                    assert_eq!(self.release_same, Some(true), "removed what is not ours");
                 } else {
                     assert!(self.created, "acquire removed a file it did not create");
                 }
@@ -293,6 +301,13 @@ impl World {
             }
             Op::Claim(_) if done => self.claimed = true,
             Op::TryLock(_) | Op::Lock(_) if done => self.locked = true,
+            Op::Identify if self.releasing => {
+                let same = matches!(reply, Outcome::Identity { open, path: Some(path) }
+                    if open.dev == path.dev && open.ino == path.ino);
+                self.release_same = Some(same);
+                // A dot-lock not found at the path is no longer ours to remove.
+                self.created &= same;
+            }
             Op::Identify => {
                 self.identified = matches!(reply, Outcome::Identity { open, path: Some(path) }
                     if open.dev == path.dev && open.ino == path.ino && open.nlink > 0);
@@ -394,7 +409,13 @@ impl World {
             closes_before + 1,
             "release closes exactly once"
         );
-        let removes = u32::from(self.plan.removes_on_release());
-        assert_eq!(self.removes, removes_before + removes);
+        let removes = self.plan.removes_on_release();
+        assert_eq!(
+            self.release_same.is_some(),
+            removes,
+            "identify before removing"
+        );
+        let removed = u32::from(removes && self.release_same == Some(true));
+        assert_eq!(self.removes, removes_before + removed);
     }
 }

@@ -26,11 +26,9 @@ fn create_new_contention_and_release() {
         (Op::Sync, DONE),
     ];
     assert_eq!(acquire(&forever, &script, Step::Held).attempts(), 2);
-    release(
-        &forever,
-        &[(Op::Remove, DONE), (Op::Close, DONE)],
-        Step::Released,
-    );
+    let script = [(Op::Identify, SAME), (Op::Remove, DONE), (Op::Close, DONE)];
+    let released = release(&forever, &script, Step::Released);
+    assert!(!released.path_replaced());
 }
 
 #[test]
@@ -109,6 +107,7 @@ fn release_runs_every_op_and_reports_the_first_failure() {
         ..plan(Primitive::Fcntl, Wait::Never)
     };
     let script = [
+        (Op::Identify, SAME),
         (Op::Remove, failed(ErrorKind::PermissionDenied)),
         (Op::Unlock, failed(ErrorKind::Other)),
         (Op::Unclaim, DONE),
@@ -134,4 +133,71 @@ fn errors_say_what_failed() {
         assert!(!kind.as_str().is_empty());
     }
     assert!(Step::Held.is_terminal() && !Step::Do(Op::Close).is_terminal());
+}
+
+#[test]
+fn release_leaves_a_path_that_is_no_longer_ours() {
+    // A dot-lock deleted while held, and made again by another process: the path names
+    // another file. Removing it would break the new holder's lock.
+    let dot = plan(Primitive::CreateNew, Wait::Never);
+    let theirs = Outcome::Identity {
+        open: ID,
+        path: Some(FileId { ino: 10, ..ID }),
+    };
+    let released = release(
+        &dot,
+        &[(Op::Identify, theirs), (Op::Close, DONE)],
+        Step::Released,
+    );
+    assert!(released.path_replaced());
+    // Deleted and not made again: nothing to remove either.
+    let gone = Outcome::Identity {
+        open: FileId { nlink: 0, ..ID },
+        path: None,
+    };
+    let released = release(
+        &dot,
+        &[(Op::Identify, gone), (Op::Close, DONE)],
+        Step::Released,
+    );
+    assert!(released.path_replaced());
+    let script = [
+        (Op::Identify, failed(ErrorKind::NotFound)),
+        (Op::Close, DONE),
+    ];
+    assert!(release(&dot, &script, Step::Released).path_replaced());
+
+    // Remove-on-release: the lock is still given back in full.
+    let fcntl = Plan {
+        remove_on_release: true,
+        ..plan(Primitive::Fcntl, Wait::Never)
+    };
+    let script = [
+        (Op::Identify, theirs),
+        (Op::Unlock, DONE),
+        (Op::Unclaim, DONE),
+        (Op::Close, DONE),
+    ];
+    assert!(release(&fcntl, &script, Step::Released).path_replaced());
+
+    // Same device and inode: ours, removed (the link count does not matter).
+    let ours = Outcome::Identity {
+        open: ID,
+        path: Some(FileId { nlink: 2, ..ID }),
+    };
+    let script = [(Op::Identify, ours), (Op::Remove, DONE), (Op::Close, DONE)];
+    assert!(!release(&dot, &script, Step::Released).path_replaced());
+}
+
+#[test]
+fn release_skips_the_removal_when_identity_cannot_be_checked() {
+    let dot = plan(Primitive::CreateNew, Wait::Forever);
+    let script = [
+        (Op::Identify, failed(ErrorKind::PermissionDenied)),
+        (Op::Close, failed(ErrorKind::Other)),
+    ];
+    let end = error(OpKind::Identify, ErrorKind::PermissionDenied);
+    assert!(!release(&dot, &script, end).path_replaced());
+    let script = [(Op::Identify, DONE), (Op::Close, DONE)];
+    release(&dot, &script, error(OpKind::Identify, ErrorKind::Protocol));
 }

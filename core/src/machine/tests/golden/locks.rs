@@ -65,7 +65,12 @@ fn remove_on_release_restarts_when_the_file_was_replaced() {
     ];
     let held = acquire(&plan, &script, Step::Held);
     assert_eq!(held.restarts(), 2);
-    let script = [(Op::Remove, DONE), (Op::Unlock, DONE), (Op::Close, DONE)];
+    let script = [
+        (Op::Identify, SAME),
+        (Op::Remove, DONE),
+        (Op::Unlock, DONE),
+        (Op::Close, DONE),
+    ];
     release(&plan, &script, Step::Released);
 }
 

@@ -92,9 +92,14 @@ fn acquire(
     machine
 }
 
-fn release(plan: &Plan<'static>, script: &[(Op<'static>, Outcome<'static>)], end: Step<'static>) {
+fn release(
+    plan: &Plan<'static>,
+    script: &[(Op<'static>, Outcome<'static>)],
+    end: Step<'static>,
+) -> Release {
     let mut machine = Release::new(plan);
     run(&mut machine, |m, o| m.step(o), script, end);
+    machine
 }
 
 mod edges;
