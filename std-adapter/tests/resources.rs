@@ -1,4 +1,6 @@
-//! A held lock keeps one descriptor, the lock file's, and nothing else (Linux).
+//! A held lock keeps one descriptor, the lock file's, and nothing else (Linux). Waiters
+//! park their emptied inotify instances in a small process-wide pool (closing one costs
+//! milliseconds); those belong to no lock and are bounded.
 //! One test in its own process, so that no other test opens descriptors meanwhile.
 #![cfg(target_os = "linux")]
 
@@ -6,15 +8,31 @@ use std::time::Duration;
 
 use lockstamp::{Options, Primitive, Wait};
 
-/// The targets of this process's open descriptors.
+/// The targets of this process's open descriptors, without idle pooled inotify instances
+/// (their number is checked separately).
 fn open_fds() -> Vec<String> {
-    let mut fds: Vec<String> = std::fs::read_dir("/proc/self/fd")
-        .unwrap()
-        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
-        .map(|t| t.display().to_string())
+    let mut fds: Vec<String> = all_fds()
+        .into_iter()
+        .filter(|t| t != "anon_inode:inotify")
         .collect();
     fds.sort();
     fds
+}
+
+fn all_fds() -> Vec<String> {
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .map(|t| t.display().to_string())
+        .collect()
+}
+
+/// Idle inotify instances the waiters' pool keeps (at most 4, whatever the number of locks).
+fn pooled_inotify() -> usize {
+    all_fds()
+        .iter()
+        .filter(|t| *t == "anon_inode:inotify")
+        .count()
 }
 
 #[test]
@@ -44,5 +62,6 @@ fn held_locks_keep_only_the_lock_file_open_and_release_everything() {
         );
         held.close().unwrap();
         assert_eq!(open_fds(), before, "{primitive:?}: everything closed");
+        assert!(pooled_inotify() <= 4, "{primitive:?}: inotify pool bounded");
     }
 }

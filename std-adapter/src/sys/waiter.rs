@@ -7,18 +7,62 @@
 //! attempt, so a release between the attempt and the wait is already queued and the wait
 //! returns at once: handing a lock over costs no polling interval. Anywhere else, and
 //! whenever inotify is unavailable, the wait is a plain sleep.
+//!
+//! Closing an inotify instance is slow: the kernel waits for an SRCU grace period
+//! (milliseconds), and that close would land between getting a lock and returning it. So
+//! a finished waiter removes its watches (cheap) and parks its empty instance in a small
+//! process-wide pool for the next waiter; at most [`IDLE_MAX`] idle instances are kept.
 
 use std::fs::File;
 use std::time::Duration;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use std::sync::{Mutex, PoisonError};
+
+/// How many idle inotify instances the process keeps for later waiters.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) const IDLE_MAX: usize = 4;
+
+/// Idle inotify instances, with no watches left, ready for the next waiter.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+static IDLE: Mutex<Vec<OwnedFd>> = Mutex::new(Vec::new());
 
 /// Sleeps until a deadline or a hint that the lock was released.
 #[derive(Debug, Default)]
 pub(crate) struct Waiter {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     inotify: Option<OwnedFd>,
+    /// The watch descriptors this waiter added, removed again when it is dropped.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    watches: Vec<i32>,
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl Drop for Waiter {
+    /// `inotify_rm_watch` for each watch, then the empty instance goes back to the pool
+    /// (or is closed when the pool is full).
+    ///
+    /// # References
+    ///  - [inotify_rm_watch(2)](https://man7.org/linux/man-pages/man2/inotify_rm_watch.2.html)
+    fn drop(&mut self) {
+        let Some(ino) = self.inotify.take() else {
+            return;
+        };
+        for wd in self.watches.drain(..) {
+            if rustix::fs::inotify::remove_watch(&ino, wd).is_err() {
+                // A watch we cannot remove would wake the next waiter for nothing.
+                return;
+            }
+        }
+        // The IN_IGNORED events the removals queued.
+        drain(ino.as_fd());
+        let mut idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < IDLE_MAX {
+            idle.push(ino);
+        }
+    }
 }
 
 impl Waiter {
@@ -65,13 +109,19 @@ impl Waiter {
     fn add_watch(&mut self, file: &File, flags: rustix::fs::inotify::WatchFlags) {
         use rustix::fs::inotify;
         if self.inotify.is_none() {
+            let pooled = IDLE.lock().unwrap_or_else(PoisonError::into_inner).pop();
             let created = inotify::CreateFlags::CLOEXEC | inotify::CreateFlags::NONBLOCK;
-            self.inotify = inotify::init(created).ok();
+            self.inotify = pooled.or_else(|| inotify::init(created).ok());
         }
         let Some(ino) = &self.inotify else { return };
         let path = format!("/proc/self/fd/{}", file.as_raw_fd());
-        if inotify::add_watch(ino, path.as_str(), flags).is_err() {
-            self.inotify = None;
+        match inotify::add_watch(ino, path.as_str(), flags) {
+            Ok(wd) => self.watches.push(wd),
+            // Waits fall back to sleeping; the instance (and any watch) is dropped.
+            Err(_) => {
+                self.watches.clear();
+                self.inotify = None;
+            }
         }
     }
 
@@ -143,6 +193,30 @@ mod tests {
         let ino = waiter.inotify.as_ref().unwrap();
         assert!(drain(ino.as_fd()), "the close was queued");
         assert!(!drain(ino.as_fd()), "and drained");
+    }
+
+    #[test]
+    fn a_dropped_waiter_parks_a_clean_instance_for_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pool.lock");
+        let ours = File::create(&path).unwrap();
+        let mut first = Waiter::new();
+        first.watch_file(&ours);
+        let fd = first.inotify.as_ref().expect("inotify available").as_raw_fd();
+        drop(first);
+        // Events for the old watch must not reach the next waiter.
+        drop(File::options().write(true).open(&path).unwrap());
+        let mut next = Waiter::new();
+        next.watch_file(&ours);
+        let ino = next.inotify.as_ref().expect("inotify available");
+        // Another test may have parked or taken an instance meanwhile; when ours came
+        // back, it carries nothing stale.
+        if ino.as_raw_fd() == fd {
+            assert!(!drain(ino.as_fd()), "no event from the removed watch");
+        }
+        drop(File::options().write(true).open(&path).unwrap());
+        let ino = next.inotify.as_ref().unwrap();
+        assert!(drain(ino.as_fd()), "the new watch works");
     }
 
     #[test]
