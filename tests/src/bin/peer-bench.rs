@@ -91,70 +91,132 @@ fn row(name: &str, us: f64, baseline: f64) {
     println!("| {name} | {us:.2} | {:.2} |", us / baseline);
 }
 
+/// One implementation measured in the cycle table.
+struct Case<'a> {
+    name: &'static str,
+    /// Runs `1 / slowdown` as many cycles (for peers that take milliseconds per cycle).
+    slowdown: u32,
+    op: Box<dyn FnMut() -> BenchResult<()> + 'a>,
+}
+
+/// Runs the cases in interleaved rounds (a different one first each round, so that a noisy
+/// moment on a shared machine hits them all alike) and returns each case's median round
+/// mean, in microseconds.
+fn interleaved(rounds: u32, cycles: u32, cases: &mut [Case<'_>]) -> BenchResult<Vec<f64>> {
+    let mut samples = vec![Vec::new(); cases.len()];
+    for case in cases.iter_mut() {
+        // Warm-up: the file is created here, not in the measured loop.
+        (case.op)()?;
+    }
+    for round in 0..rounds as usize {
+        for k in 0..cases.len() {
+            let i = (round + k) % cases.len();
+            let case = &mut cases[i];
+            let per_round = (cycles / rounds / case.slowdown).max(1);
+            let start = Instant::now();
+            for _ in 0..per_round {
+                (case.op)()?;
+            }
+            samples[i].push(start.elapsed().as_secs_f64() * 1e6 / f64::from(per_round));
+        }
+    }
+    Ok(samples
+        .into_iter()
+        .map(|mut s| {
+            s.sort_by(f64::total_cmp);
+            s[s.len() / 2]
+        })
+        .collect())
+}
+
 fn cycles(config: &Config) -> BenchResult<()> {
-    let n = config.cycles;
     let path = |name: &str| config.dir.join(name);
-    let std_path = path("std.lock");
-    let baseline = mean_us(n, || {
-        let file = open_rw(&std_path)?;
-        file.try_lock()?;
-        stamp_pid(&file)?;
-        file.unlock()?;
-        Ok(())
-    })?;
-    println!("## cycle: open, lock, stamp pid, unlock, close (µs per cycle, mean)\n");
+    let (std_path, ls_path, host_path, bare_path) = (
+        path("std.lock"),
+        path("lockstamp.lock"),
+        path("lockstamp-host.lock"),
+        path("lockstamp-nostamp.lock"),
+    );
+    let (fs4_path, fdlock_path, fslock_path) =
+        (path("fs4.lock"), path("fd-lock.lock"), path("fslock.lock"));
+    let host = Options::new().template("{pid};{hostname}");
+    let bare = Options::new().no_stamp();
+    let mut cases = vec![
+        Case {
+            name: "std `File::try_lock` + pid (baseline)",
+            slowdown: 1,
+            op: Box::new(|| {
+                let file = open_rw(&std_path)?;
+                file.try_lock()?;
+                stamp_pid(&file)?;
+                file.unlock()?;
+                Ok(())
+            }),
+        },
+        Case {
+            name: "lockstamp `LockFile::lock` (`{pid}`)",
+            slowdown: 1,
+            op: Box::new(|| Ok(LockFile::lock(&ls_path)?.close()?)),
+        },
+        Case {
+            name: "lockstamp `{pid};{hostname}`",
+            slowdown: 1,
+            op: Box::new(|| Ok(host.lock(&host_path)?.close()?)),
+        },
+        Case {
+            name: "lockstamp `no_stamp()`",
+            slowdown: 1,
+            op: Box::new(|| Ok(bare.lock(&bare_path)?.close()?)),
+        },
+        Case {
+            name: "fs4 `try_lock` + pid",
+            slowdown: 1,
+            op: Box::new(|| {
+                let file = open_rw(&fs4_path)?;
+                fs4::FileExt::try_lock(&file).map_err(|e| format!("fs4: {e:?}"))?;
+                stamp_pid(&file)?;
+                fs4::FileExt::unlock(&file)?;
+                Ok(())
+            }),
+        },
+        Case {
+            name: "fd-lock `try_write` + pid",
+            slowdown: 1,
+            op: Box::new(|| {
+                let mut lock = fd_lock::RwLock::new(open_rw(&fdlock_path)?);
+                let guard = lock.try_write()?;
+                stamp_pid(&guard)?;
+                drop(guard);
+                Ok(())
+            }),
+        },
+        Case {
+            name: "fslock `try_lock_with_pid`",
+            slowdown: 50,
+            op: Box::new(|| {
+                let mut lock = fslock::LockFile::open(&fslock_path)?;
+                if !lock.try_lock_with_pid()? {
+                    return Err("fslock: unexpectedly contended".into());
+                }
+                lock.unlock()?;
+                Ok(())
+            }),
+        },
+    ];
+    let rounds = 10;
+    let medians = interleaved(rounds, config.cycles, &mut cases)?;
+    let baseline = medians[0];
+    println!(
+        "## cycle: open, lock, stamp pid, unlock, close (µs per cycle, median of {rounds} interleaved rounds)\n"
+    );
     println!("| implementation | µs | × std |");
     println!("|---|---|---|");
-    row("std `File::try_lock` + pid (baseline)", baseline, baseline);
-
-    let p = path("lockstamp.lock");
-    let us = mean_us(n, || Ok(LockFile::lock(&p)?.close()?))?;
-    row("lockstamp `LockFile::lock` (`{pid}`)", us, baseline);
-
-    let p = path("lockstamp-host.lock");
-    let opts = Options::new().template("{pid};{hostname}");
-    let us = mean_us(n, || Ok(opts.lock(&p)?.close()?))?;
-    row("lockstamp `{pid};{hostname}`", us, baseline);
-
-    let p = path("lockstamp-nostamp.lock");
-    let opts = Options::new().no_stamp();
-    let us = mean_us(n, || Ok(opts.lock(&p)?.close()?))?;
-    row("lockstamp `no_stamp()`", us, baseline);
-
-    let p = path("fs4.lock");
-    let us = mean_us(n, || {
-        let file = open_rw(&p)?;
-        fs4::FileExt::try_lock(&file).map_err(|e| format!("fs4: {e:?}"))?;
-        stamp_pid(&file)?;
-        fs4::FileExt::unlock(&file)?;
-        Ok(())
-    })?;
-    row("fs4 `try_lock` + pid", us, baseline);
-
-    let p = path("fd-lock.lock");
-    let us = mean_us(n, || {
-        let mut lock = fd_lock::RwLock::new(open_rw(&p)?);
-        let guard = lock.try_write()?;
-        stamp_pid(&guard)?;
-        drop(guard);
-        Ok(())
-    })?;
-    row("fd-lock `try_write` + pid", us, baseline);
-
-    let p = path("fslock.lock");
-    let us = mean_us(n, || {
-        let mut lock = fslock::LockFile::open(&p)?;
-        if !lock.try_lock_with_pid()? {
-            return Err("fslock: unexpectedly contended".into());
-        }
-        lock.unlock()?;
-        Ok(())
-    })?;
-    row("fslock `try_lock_with_pid`", us, baseline);
-
-    match zc_lockfile_cycle_us(&path("zc.lock"), n) {
+    for (case, us) in cases.iter().zip(&medians) {
+        row(case.name, *us, baseline);
+    }
+    match zc_lockfile_cycle_us(&path("zc.lock"), config.cycles) {
         Some(us) => row(
-            "zc.lockfile `LockFile(path).close()` (CPython)",
+            "zc.lockfile `LockFile(path).close()` (CPython, timed by itself)",
             us,
             baseline,
         ),
