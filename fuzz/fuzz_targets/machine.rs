@@ -15,8 +15,10 @@
 //!   successful `Check` reporting a regular file, and for remove-on-release a matching
 //!   identity), only the plan's stamp, never in shared mode or without a stamp;
 //!   `Remove` only for a file this attempt owns (a create-new file it made, or a held
-//!   lock during release with remove-on-release); a create-new file made by a failed
-//!   attempt is removed;
+//!   lock during release with remove-on-release), and during release only after an
+//!   `Identify` showed the path is still the open file; a create-new file made by a
+//!   failed attempt is removed, and release removes it unless the identity check said
+//!   otherwise;
 //! - `Held` only when a lock is held on an open handle and the stamp (and `fsync`, if
 //!   asked) succeeded; `Wait::Never` never waits or blocks; with `Wait::For(d)`, no
 //!   `WaitForRelease` reaches past `d` after the first clock reading;
@@ -101,6 +103,8 @@ fuzz_target!(|input: Input| {
         other => panic!("Acquire stopped with {other:?}"),
     }
     w.phase = Phase::Release;
+    // Whatever was checked while acquiring, release must check the path again.
+    w.identified = false;
     let mut release = Release::new(&plan);
     let end = drive(&mut w, &mut replies, |o| release.step(o));
     assert_eq!(
@@ -301,8 +305,12 @@ impl<'a> World<'a> {
             Op::Remove => {
                 if self.create_new() {
                     assert!(self.owns_file, "Remove of a create-new file not made by us");
+                    if !acquiring {
+                        assert!(self.identified, "Remove without a matching identity");
+                    }
                 } else {
                     assert!(!acquiring, "Remove while acquiring");
+                    assert!(self.identified, "Remove without a matching identity");
                     assert!(
                         self.plan.remove_on_release,
                         "Remove without remove_on_release"
@@ -442,14 +450,22 @@ impl<'a> World<'a> {
         }
         assert!(!self.handle, "Failed with a handle left open");
         assert!(!self.claimed, "Failed with the in-process claim left");
-        assert!(!self.owns_file, "Failed leaving a create-new file behind");
+        // Release leaves the path alone when it could not confirm it is still ours.
+        let unconfirmed = self.phase == Phase::Release && self.release_mismatch;
+        assert!(
+            !self.owns_file || unconfirmed,
+            "Failed leaving a create-new file behind"
+        );
     }
 
     fn check_released(&self) {
         assert!(!self.handle, "released with a handle left open");
         assert!(!self.claimed, "released with the in-process claim left");
         if self.create_new() {
-            assert!(self.removed, "create-new lock released without Remove");
+            assert!(
+                self.removed || self.release_mismatch,
+                "create-new lock released without Remove"
+            );
         } else if self.plan.remove_on_release
             && self.plan.mode == Mode::Exclusive
             && !self.release_mismatch
