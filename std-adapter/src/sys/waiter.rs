@@ -202,7 +202,11 @@ mod tests {
         let ours = File::create(&path).unwrap();
         let mut first = Waiter::new();
         first.watch_file(&ours);
-        let fd = first.inotify.as_ref().expect("inotify available").as_raw_fd();
+        let fd = first
+            .inotify
+            .as_ref()
+            .expect("inotify available")
+            .as_raw_fd();
         drop(first);
         // Events for the old watch must not reach the next waiter.
         drop(File::options().write(true).open(&path).unwrap());
