@@ -7,13 +7,33 @@
 //!
 //! # How content is matched
 //!
-//! The template's literal text is matched exactly, in order. A field ends where the
-//! literal text after it starts (its leftmost occurrence; the template's trailing text is
-//! anchored at the end of the content), so a hostname that contains the separator that
-//! follows it in the template (`-` in `{hostname}-{pid}`) is not recovered. When two fields
-//! touch (`{pid}{hostname}`), an integer field takes the digits (and its padding) and the
-//! next field the rest; a text field followed directly by another field cannot be split,
-//! and such content gives no fields.
+//! The template's literal text is matched exactly, in order; its trailing text is anchored
+//! at the end of the content. A field followed by literal text may end at any occurrence
+//! of that text, so more than one reading can fit: `{hostname}-{pid}` over `web-01-4242`
+//! could split after `web` or after `web-01`. Splits are tried leftmost first, and the
+//! first *complete* reading wins: every literal matches, every field decodes (an integer
+//! is decimal digits in range once its padding is removed; text is non-empty UTF-8), and
+//! a field named more than once has the same value everywhere. A reading in which every
+//! field is written exactly as [`Stamp::render`](crate::Stamp::render) writes it is
+//! preferred to one that merely decodes (`01` for 1), so `{hostname}-{pid}-{program}` reads
+//! `web-01-4242-cron` as `web-01`, 4242, `cron`, not as `web`, 1, `4242-cron`. Where the
+//! content truly has several readings (`{hostname}-{program}` over `a-b-c`), the one with
+//! the shortest leading fields wins; it renders back to the same content.
+//!
+//! When no complete reading exists, the fields come from the leftmost split alone, as far
+//! as they decode (`abc;vm` with `{pid};{hostname}` gives host `vm` and no pid). Content
+//! lockstamp did not write can then yield a wrong field (`web-01-x` with `{hostname}-{pid}`
+//! gives host `web`).
+//!
+//! The search is bounded: at most [`Holder::SEARCH_LIMIT`] candidate readings are checked,
+//! each in one pass over the content and the template. Content that needs more (only
+//! hostile content does: many separators and no reading) gives no fields and does not
+//! match. Only the first 32 fields followed by literal text are tried at more than one
+//! split; later ones end at the leftmost occurrence.
+//!
+//! When two fields touch (`{pid}{hostname}`), an integer field takes the digits (and its
+//! padding) and the next field the rest; a text field followed directly by another field
+//! cannot be split, and such content gives no fields.
 //!
 //! Padding is removed on the side(s) the spec pads. For integers, a digit fill that makes
 //! the value ambiguous (`{pid:0<5}` renders both 123 and 1230 as `12300`) gives no value
@@ -56,9 +76,15 @@ pub struct Holder<'a> {
 impl<'a> Holder<'a> {
     /// Content longer than this many bytes (after the framing is stripped) is kept as raw
     /// content but never matched: a stamp is at most
-    /// [`STAMP_CAPACITY`](crate::STAMP_CAPACITY) bytes, and this bounds the matcher's work
-    /// to `MATCH_LIMIT * template length`.
+    /// [`STAMP_CAPACITY`](crate::STAMP_CAPACITY) bytes, and this bounds the work of each
+    /// candidate reading to `MATCH_LIMIT * template length`.
     pub const MATCH_LIMIT: usize = 512;
+
+    /// At most this many candidate readings (splits of the content among the fields) are
+    /// checked per parse; content that needs more gives no fields (see the module docs).
+    /// A stamp lockstamp wrote needs one check per occurrence of a separator inside a
+    /// field's value, far fewer than this.
+    pub const SEARCH_LIMIT: usize = 4096;
 
     /// Parses lock-file content; any bytes are valid input.
     ///
@@ -77,8 +103,8 @@ impl<'a> Holder<'a> {
             time: None,
         };
         if content.len() <= Self::MATCH_LIMIT {
-            let mut found = Found::default();
-            if match_pieces(content, template.pieces(), &mut found).is_some() {
+            let mut budget = Self::SEARCH_LIMIT;
+            if let Some(found) = read(content, template, &mut budget) {
                 holder.matched = true;
                 holder.pid = found.int(Field::Pid).and_then(|v| u32::try_from(v).ok());
                 holder.uid = found.int(Field::Uid).and_then(|v| u32::try_from(v).ok());
@@ -141,6 +167,224 @@ fn strip_framing(content: &[u8]) -> &[u8] {
     content.get(..end).unwrap_or(&[])
 }
 
+/// How many fields followed by literal text the search tries at more than one split.
+const MAX_CHOICES: usize = 32;
+
+/// Where each choice (a field followed by literal text, in template order) may split at
+/// the earliest: the search's backtracking stack, one entry per choice tried so far.
+type Floors = heapless::Vec<usize, MAX_CHOICES>;
+
+/// The reading of `content` to report: the first complete one that renders exactly, else
+/// the first complete one, else the leftmost split's (fields as far as they decode).
+/// `None` when the literal text does not match, or when `budget` (candidate checks) ran
+/// out first.
+fn read<'a>(content: &'a [u8], template: &Template<'_>, budget: &mut usize) -> Option<Found<'a>> {
+    let mut inexact = false;
+    for need in [Fit::Exact, Fit::Decodes] {
+        match search(content, template, need, budget, &mut inexact) {
+            Search::Found(found) => return Some(found),
+            Search::GaveUp => return None,
+            // Nothing was turned down for being inexact: a looser search finds nothing.
+            Search::Nothing if !inexact => break,
+            Search::Nothing => {}
+        }
+    }
+    let mut found = Found::default();
+    attempt(
+        content,
+        template.pieces(),
+        Fit::Invalid,
+        &mut Floors::new(),
+        &mut found,
+    )
+    .ok()?;
+    Some(found)
+}
+
+/// What a search for a complete reading found.
+enum Search<'a> {
+    /// The first complete reading, leftmost splits first.
+    Found(Found<'a>),
+    /// Every candidate was checked; none is complete.
+    Nothing,
+    /// The budget ran out first.
+    GaveUp,
+}
+
+/// Depth-first search, without recursion, for the first reading in which every field fits
+/// at least `need`. Each attempt replays the template from the start with the splits on
+/// the `Floors` stack and costs one unit of `budget`; a failed attempt moves the deepest
+/// split it made to the next occurrence of its literal text (dropping the choices after
+/// it), so the splits only ever move right and the search ends.
+fn search<'a>(
+    content: &'a [u8],
+    template: &Template<'_>,
+    need: Fit,
+    budget: &mut usize,
+    inexact: &mut bool,
+) -> Search<'a> {
+    let mut floors = Floors::new();
+    loop {
+        let Some(left) = budget.checked_sub(1) else {
+            return Search::GaveUp;
+        };
+        *budget = left;
+        let mut found = Found::default();
+        let fail = match attempt(content, template.pieces(), need, &mut floors, &mut found) {
+            Ok(()) => return Search::Found(found),
+            Err(fail) => fail,
+        };
+        *inexact |= fail.inexact;
+        let Some(level) = fail.retry else {
+            return Search::Nothing;
+        };
+        floors.truncate(level + 1);
+        match floors.get_mut(level) {
+            Some(floor) => *floor = floor.saturating_add(1),
+            None => return Search::Nothing,
+        }
+    }
+}
+
+/// Why an attempt failed, and where the search goes on.
+#[derive(Debug, Clone, Copy)]
+struct Fail {
+    /// The deepest choice on the stack whose split this attempt made: the next attempt
+    /// moves it on. `None`: no split is left to move, there is no complete reading.
+    retry: Option<usize>,
+    /// A field was turned down only because it was not written exactly.
+    inexact: bool,
+}
+
+/// Whether a field that fits `fit` is good enough for an attempt that needs `need`.
+fn enough(fit: Fit, need: Fit, fail: &mut Fail) -> Result<(), Fail> {
+    if fit >= need {
+        return Ok(());
+    }
+    fail.inexact |= fit == Fit::Decodes;
+    Err(*fail)
+}
+
+/// Matches `content` against `pieces` once, recording each field in `found`. The `k`-th
+/// choice (a field followed by literal text that is not the template's end) ends at the
+/// first occurrence of that text at or after `floors[k]`, or the leftmost one when the
+/// stack has no entry `k` (the split is then pushed, if there is room). Fails when a
+/// literal does not match or a field fits worse than `need`.
+fn attempt<'a>(
+    content: &'a [u8],
+    mut pieces: Pieces<'_>,
+    need: Fit,
+    floors: &mut Floors,
+    found: &mut Found<'a>,
+) -> Result<(), Fail> {
+    let mut fail = Fail {
+        retry: None,
+        inexact: false,
+    };
+    let mut pos = 0;
+    let mut level = 0;
+    // A field whose end is not known yet.
+    let mut open: Option<(Field, Spec<'_>)> = None;
+    loop {
+        let before = pieces.clone();
+        let Some(piece) = pieces.next() else {
+            return match open {
+                Some((field, spec)) => {
+                    let text = content.get(pos..).ok_or(fail)?;
+                    enough(found.put(field, text, spec), need, &mut fail)
+                }
+                None if pos == content.len() => Ok(()),
+                None => Err(fail),
+            };
+        };
+        let Ok((_, piece)) = piece else {
+            return Err(fail);
+        };
+        match piece {
+            Piece::Literal(text) => {
+                let Some((field, spec)) = open.take() else {
+                    let rest = content.get(pos..).ok_or(fail)?;
+                    if !rest.starts_with(text.as_bytes()) {
+                        return Err(fail);
+                    }
+                    pos += text.len();
+                    continue;
+                };
+                // The run of literal pieces from here to the next field (or the end).
+                let (len, count, last) = literal_run(before.clone());
+                let earlier = fail.retry;
+                let at = if last {
+                    content.len().checked_sub(len).filter(|at| *at >= pos)
+                } else {
+                    let floor = floors.get(level).map_or(pos, |floor| pos.max(*floor));
+                    let at = (floor..=content.len().saturating_sub(len))
+                        .find(|at| run_matches(content, *at, before.clone(), count));
+                    if let Some(at) = at {
+                        if let Some(slot) = floors.get_mut(level) {
+                            *slot = at;
+                            fail.retry = Some(level);
+                        } else if floors.len() == level && floors.push(at).is_ok() {
+                            fail.retry = Some(level);
+                        }
+                    }
+                    level += 1;
+                    at
+                };
+                let at = at.ok_or(fail)?;
+                if !run_matches(content, at, before, count) {
+                    return Err(fail);
+                }
+                let text = content.get(pos..at).ok_or(fail)?;
+                let fit = found.put(field, text, spec);
+                if fit == Fit::Invalid && dead_end(field, text, &spec) {
+                    // No later split of this field can decode: move an earlier one on.
+                    fail.retry = earlier;
+                }
+                enough(fit, need, &mut fail)?;
+                pos = at + len;
+                for _ in 1..count {
+                    pieces.next();
+                }
+            }
+            Piece::Field(field, spec) => {
+                if let Some((prev, prev_spec)) = open {
+                    let rest = content.get(pos..).ok_or(fail)?;
+                    let end = pos + int_prefix(rest, &prev_spec, prev).ok_or(fail)?;
+                    let text = content.get(pos..end).ok_or(fail)?;
+                    enough(found.put(prev, text, prev_spec), need, &mut fail)?;
+                    pos = end;
+                }
+                open = Some((field, spec));
+            }
+        }
+    }
+}
+
+/// Whether no text that starts with `text` decodes as `field`: an integer field whose
+/// text has an ASCII byte that is not a digit, white space or the fill. (Text fields and
+/// non-ASCII bytes, which may belong to a longer character, are never a dead end.)
+fn dead_end(field: Field, text: &[u8], spec: &Spec<'_>) -> bool {
+    !field.is_text()
+        && text.iter().any(|b| {
+            b.is_ascii()
+                && !b.is_ascii_digit()
+                && !b.is_ascii_whitespace()
+                && !spec.fill.as_bytes().contains(b)
+        })
+}
+
+/// How well one occurrence of a field fits, worst first (a search needs a minimum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Fit {
+    /// Not a value of the field's type, or a value another occurrence contradicts.
+    Invalid,
+    /// A value, but not written the way lockstamp writes it (`01` for 1, ` 7` for 7).
+    Decodes,
+    /// Exactly what rendering the value writes (for digit padding that hides the value:
+    /// digits exactly as wide as the spec).
+    Exact,
+}
+
 /// The value of each field found. A field that occurs more than once keeps its value only
 /// when every occurrence decodes to the same value (`{pid}-{pid:05}` reads `12-00012` as
 /// 12); occurrences that disagree (`12-34`), or one that cannot be decoded, give no value.
@@ -169,14 +413,22 @@ enum Value<'a> {
 }
 
 impl<'a> Found<'a> {
-    fn put(&mut self, field: Field, text: &'a [u8], spec: Spec<'_>) {
-        let value = decode(field, text, &spec);
-        if let Some(slot) = self.slots.get_mut(field as usize) {
-            *slot = match *slot {
-                Slot::Missing => Slot::Seen(value),
-                Slot::Seen(seen) if seen == value => Slot::Seen(value),
-                Slot::Seen(_) | Slot::Disagree => Slot::Disagree,
-            };
+    /// Records one occurrence of `field`; how well it fits (`Invalid` when it contradicts
+    /// an earlier occurrence).
+    fn put(&mut self, field: Field, text: &'a [u8], spec: Spec<'_>) -> Fit {
+        let (value, fit) = decode(field, text, &spec);
+        let Some(slot) = self.slots.get_mut(field as usize) else {
+            return Fit::Invalid;
+        };
+        *slot = match *slot {
+            Slot::Missing => Slot::Seen(value),
+            Slot::Seen(seen) if seen == value => Slot::Seen(value),
+            Slot::Seen(_) | Slot::Disagree => Slot::Disagree,
+        };
+        if *slot == Slot::Disagree {
+            Fit::Invalid
+        } else {
+            fit
         }
     }
 
@@ -205,74 +457,62 @@ impl<'a> Found<'a> {
 }
 
 /// Decodes one occurrence of `field`: an integer (unpadded, unambiguous, in range) or
-/// non-empty UTF-8 text (unpadded).
-fn decode<'a>(field: Field, text: &'a [u8], spec: &Spec<'_>) -> Option<Value<'a>> {
-    let text = core::str::from_utf8(text).ok()?;
+/// non-empty UTF-8 text (unpadded); and how well `text` fits the field.
+fn decode<'a>(field: Field, text: &'a [u8], spec: &Spec<'_>) -> (Option<Value<'a>>, Fit) {
+    let Ok(text) = core::str::from_utf8(text) else {
+        return (None, Fit::Invalid);
+    };
     if field.is_text() {
-        unpad(text, spec, false)
-            .filter(|s| !s.is_empty())
-            .map(Value::Text)
-    } else {
-        let text = unpad(text, spec, true)?;
-        parse_decimal(text.trim_matches(|c: char| c.is_ascii_whitespace())).map(Value::Int)
+        return match unpad(text, spec, false).filter(|s| !s.is_empty()) {
+            Some(value) => (Some(Value::Text(value)), renders(value, spec, text)),
+            None => (None, Fit::Invalid),
+        };
+    }
+    let Some(unpadded) = unpad(text, spec, true) else {
+        // Digit padding hides the value; rendered, it is digits exactly `width` wide.
+        let fit = if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            Fit::Invalid
+        } else if text.len() == usize::from(spec.width) {
+            Fit::Exact
+        } else {
+            Fit::Decodes
+        };
+        return (None, fit);
+    };
+    let digits = unpadded.trim_matches(|c: char| c.is_ascii_whitespace());
+    match parse_decimal(digits) {
+        Some(value) => {
+            // Rendered, the value has no leading zeros (other than a lone `0`).
+            let shortest = match digits.trim_start_matches('0') {
+                "" => "0",
+                shortest => shortest,
+            };
+            (Some(Value::Int(value)), renders(shortest, spec, text))
+        }
+        None => (None, Fit::Invalid),
     }
 }
 
-/// Matches `content` against the template's pieces, recording each field's text in
-/// `found`; `None` when the literal text does not match.
-fn match_pieces<'a, 't>(
-    content: &'a [u8],
-    mut pieces: Pieces<'t>,
-    found: &mut Found<'a>,
-) -> Option<()> {
-    let mut pos = 0;
-    // A field whose end is not known yet.
-    let mut open: Option<(Field, Spec<'t>)> = None;
-    loop {
-        let before = pieces.clone();
-        let Some(piece) = pieces.next() else {
-            if let Some((field, spec)) = open {
-                found.put(field, content.get(pos..)?, spec);
-            }
-            return (open.is_some() || pos == content.len()).then_some(());
-        };
-        match piece.ok()?.1 {
-            Piece::Literal(text) => {
-                let Some((field, spec)) = open.take() else {
-                    let rest = content.get(pos..)?;
-                    pos += text.len();
-                    if !rest.starts_with(text.as_bytes()) {
-                        return None;
-                    }
-                    continue;
-                };
-                // The run of literal pieces from here to the next field (or the end).
-                let (len, count, last) = literal_run(before.clone());
-                let at = if last {
-                    content.len().checked_sub(len).filter(|at| *at >= pos)?
-                } else {
-                    (pos..=content.len().saturating_sub(len))
-                        .find(|at| run_matches(content, *at, before.clone(), count))?
-                };
-                if !run_matches(content, at, before, count) {
-                    return None;
-                }
-                found.put(field, content.get(pos..at)?, spec);
-                pos = at + len;
-                for _ in 1..count {
-                    pieces.next();
-                }
-            }
-            Piece::Field(field, spec) => {
-                if let Some((prev, prev_spec)) = open {
-                    let end = pos + int_prefix(content.get(pos..)?, &prev_spec, prev)?;
-                    found.put(prev, content.get(pos..end)?, prev_spec);
-                    pos = end;
-                }
-                open = Some((field, spec));
-            }
-        }
+/// `Exact` when `value` padded as `spec` pads it is exactly `text`, else `Decodes`.
+fn renders(value: &str, spec: &Spec<'_>, text: &str) -> Fit {
+    let (before, after) = spec.padding(value.chars().count());
+    let exact = strip_fill(text, spec.fill, before)
+        .and_then(|rest| rest.strip_prefix(value))
+        .and_then(|rest| strip_fill(rest, spec.fill, after))
+        .is_some_and(str::is_empty);
+    if exact {
+        Fit::Exact
+    } else {
+        Fit::Decodes
     }
+}
+
+/// `text` without `count` leading copies of `fill`, if it has them.
+fn strip_fill<'s>(mut text: &'s str, fill: &str, count: usize) -> Option<&'s str> {
+    for _ in 0..count {
+        text = text.strip_prefix(fill)?;
+    }
+    Some(text)
 }
 
 /// The literal run starting at `pieces`: its length in bytes, how many pieces it has, and

@@ -178,6 +178,134 @@ fn survives_hostile_content() {
     );
 }
 
+#[test]
+fn a_field_may_contain_the_literal_text_after_it() {
+    // The fuzzer's finding: host names with `-` are common.
+    let h = parse(b" web-01-4242\n", "{hostname}-{pid}");
+    assert_eq!(
+        (h.matched(), h.hostname(), h.pid()),
+        (true, Some("web-01"), Some(4242))
+    );
+    let h = parse(b" a:b:12\n", "{hostname}:{pid}");
+    assert_eq!((h.hostname(), h.pid()), (Some("a:b"), Some(12)));
+    // An empty host name is no host name, so the first `;` cannot end it.
+    let h = parse(b" ;K;a\n", "{hostname};{program}");
+    assert_eq!((h.hostname(), h.program()), (Some(";K"), Some("a")));
+    let h = parse(b" 12-a-b\n", "{pid}-{hostname}");
+    assert_eq!((h.pid(), h.hostname()), (Some(12), Some("a-b")));
+    // The template's trailing text stays anchored at the end.
+    let h = parse(b" a;b;1;\n", "{hostname};{pid};");
+    assert_eq!((h.hostname(), h.pid()), (Some("a;b"), Some(1)));
+    // Splitting `a-b-1x` after `a` leaves no digits for the pid: it used not to match.
+    let h = parse(b" a-b-1x\n", "{hostname}-{pid}{program}");
+    assert_eq!(
+        (h.matched(), h.hostname(), h.pid(), h.program()),
+        (true, Some("a-b"), Some(1), Some("x"))
+    );
+}
+
+#[test]
+fn separators_in_several_text_fields() {
+    let h = parse(b" cron:db:eu:7\n", "{program}:{hostname}:{pid}");
+    assert_eq!(
+        (h.program(), h.hostname(), h.pid()),
+        (Some("cron"), Some("db:eu"), Some(7))
+    );
+    // Truly ambiguous: the leading field is the shortest that gives a complete reading,
+    // and the reading renders back to the same content.
+    let template = Template::parse("{program}:{hostname}:{pid}").unwrap();
+    let h = Holder::parse(b" a:b:c:d:7\n", &template);
+    assert_eq!(
+        (h.program(), h.hostname(), h.pid()),
+        (Some("a"), Some("b:c:d"), Some(7))
+    );
+    assert_eq!(render(&template, &h).as_bytes(), h.content());
+}
+
+#[test]
+fn prefers_the_reading_lockstamp_would_have_written() {
+    // `web`, 1, `4242-cron` decodes too, but lockstamp writes 1 as `1`, not `01`.
+    let h = parse(b" web-01-4242-cron\n", "{hostname}-{pid}-{program}");
+    assert_eq!(
+        (h.hostname(), h.pid(), h.program()),
+        (Some("web-01"), Some(4242), Some("cron"))
+    );
+    // With no exact reading, one that decodes still counts (other tools' leading zeros).
+    let h = parse(b" a-b-007\n", "{hostname}-{pid}");
+    assert_eq!((h.hostname(), h.pid()), (Some("a-b"), Some(7)));
+    // Digit padding that hides the value does not stop the search.
+    let h = parse(b" a;b;12300\n", "{hostname};{pid:0<5}");
+    assert_eq!(
+        (h.matched(), h.hostname(), h.pid()),
+        (true, Some("a;b"), None)
+    );
+}
+
+#[test]
+fn without_a_complete_reading_the_leftmost_split_is_kept() {
+    // Documented limitation: content lockstamp did not write can give a wrong field.
+    let h = parse(b" web-01-x\n", "{hostname}-{pid}");
+    assert_eq!(
+        (h.matched(), h.hostname(), h.pid()),
+        (true, Some("web"), None)
+    );
+    // Repeated fields that disagree under every split still give no value.
+    let h = parse(b" a-1-2\n", "{hostname}-{pid}-{pid}");
+    assert_eq!(
+        (h.matched(), h.hostname(), h.pid()),
+        (true, Some("a"), None)
+    );
+    assert_eq!(parse(b" 12-34\n", "{pid}-{pid}").pid(), None);
+}
+
+#[test]
+fn the_search_is_bounded() {
+    let template = Template::parse("{hostname}-{program}-{uid}-{time}-{pid}").unwrap();
+    // Every split of 500 dashes between the two text fields decodes, and none leaves
+    // digits for the integers: the search gives up after `SEARCH_LIMIT` checks.
+    let dashes = vec![b'-'; 500];
+    let mut budget = Holder::SEARCH_LIMIT;
+    assert!(super::read(&dashes, &template, &mut budget).is_none());
+    assert_eq!(budget, 0);
+    let h = Holder::parse(&dashes, &template);
+    assert_eq!(h, Holder::parse(&dashes, &template));
+    assert_eq!(
+        (h.matched(), h.hostname(), h.program(), h.pid()),
+        (false, None, None, None)
+    );
+    assert_eq!(h.content(), &dashes[..]);
+
+    // The same separators with a reading at the end: found, and well within the bound
+    // (an integer field that holds a `-` ends the splits tried for it).
+    let content = [&b"a"[..], &[b'-'; 500], b"1-2-3"].concat();
+    let mut budget = Holder::SEARCH_LIMIT;
+    assert!(super::read(&content, &template, &mut budget).is_some());
+    let used = Holder::SEARCH_LIMIT - budget;
+    assert!(used <= 2 * 500, "{used} checks");
+    let h = Holder::parse(&content, &template);
+    assert_eq!(h.hostname(), Some("a"));
+    assert_eq!(h.program().map(str::len), Some(498));
+    assert_eq!((h.uid(), h.time(), h.pid()), (Some(1), Some(2), Some(3)));
+
+    // A stamp with a few separators in its host name takes one check per separator.
+    let template = Template::parse("{hostname}-{pid}").unwrap();
+    let mut budget = Holder::SEARCH_LIMIT;
+    assert!(super::read(b"web-eu-01-4242", &template, &mut budget).is_some());
+    assert_eq!(Holder::SEARCH_LIMIT - budget, 3);
+}
+
+/// Renders what `h` read with `template`.
+fn render(template: &Template<'_>, h: &Holder<'_>) -> String {
+    let facts = Facts {
+        pid: h.pid(),
+        hostname: h.hostname(),
+        uid: h.uid(),
+        program: h.program(),
+        time: h.time(),
+    };
+    String::from(template.render_to::<256>(&facts).unwrap().as_str())
+}
+
 /// Host names made of characters that are not separators in `TEMPLATES`, starting with
 /// a letter (after `{pid}{hostname}`, leading digits would count as the pid's).
 fn hostname() -> impl Strategy<Value = String> {
@@ -193,6 +321,16 @@ const TEMPLATES: [&str; 8] = [
     "{pid}{hostname}",
     "{time:x>25}{hostname}/{uid:=7}{{{pid:50}}}",
     "{{{program}}} @ {hostname:*<45} # {pid:0>10}",
+];
+
+/// Templates whose separators the values in `values_with_separators_round_trip` contain.
+const SEPARATED: [&str; 6] = [
+    "{hostname}-{pid}",
+    "{hostname}:{pid}:{uid}",
+    "{hostname}-{pid}-{program}",
+    "{program}:{hostname}:{pid}",
+    "{pid};{hostname};{uid}",
+    "{hostname}-{program};{uid:>12}",
 ];
 
 /// Proptest settings: under Miri, few cases and no failure files (Miri isolates the test
@@ -237,6 +375,41 @@ proptest! {
         prop_assert_eq!(h.time(), want("time").then_some(time));
         prop_assert_eq!(h.hostname(), want("hostname").then_some(host.as_str()));
         prop_assert_eq!(h.program(), want("program").then_some(program.as_str()));
+    }
+
+    #[test]
+    fn values_with_separators_round_trip(
+        pid in any::<u32>(),
+        uid in any::<u32>(),
+        host in "[a-z0-9][a-z0-9.:;-]{0,30}",
+        program in "[a-z:;-]{1,12}",
+        which in 0..SEPARATED.len(),
+    ) {
+        let template = Template::parse(SEPARATED[which]).unwrap();
+        let facts = Facts {
+            pid: Some(pid),
+            hostname: Some(&host),
+            uid: Some(uid),
+            program: Some(&program),
+            ..Facts::default()
+        };
+        let stamp = Stamp::render(&template, &facts).unwrap();
+        let h = Holder::parse(stamp.as_bytes(), &template);
+        prop_assert!(h.matched());
+        // Values may contain the separators, so more than one reading can fit: every
+        // field the template uses is read, and the reading renders back to the content.
+        let src = template.as_str();
+        let want = |name: &str| src.contains(&["{", name].concat());
+        prop_assert_eq!(h.pid().is_some(), want("pid"));
+        prop_assert_eq!(h.uid().is_some(), want("uid"));
+        prop_assert_eq!(h.hostname().is_some(), want("hostname"));
+        prop_assert_eq!(h.program().is_some(), want("program"));
+        let again = render(&template, &h);
+        prop_assert_eq!(again.as_bytes(), stamp.content());
+        // With only one text field, the reading is the one written.
+        if !want("program") {
+            prop_assert_eq!(h.hostname(), Some(host.as_str()));
+        }
     }
 
     #[test]
