@@ -26,9 +26,9 @@
 //! gives host `web`).
 //!
 //! The search is bounded: at most [`Holder::SEARCH_LIMIT`] candidate readings are checked,
-//! each in one pass over the content and the template. Content that needs more (only
-//! hostile content does: many separators and no reading) gives no fields and does not
-//! match. Only the first 32 fields followed by literal text are tried at more than one
+//! each in about one pass over the content and the template. Content that needs more
+//! (many separators and no complete reading: hostile content, not a stamp lockstamp
+//! wrote) gives no fields and does not match. Only the first 32 fields followed by literal text are tried at more than one
 //! split; later ones end at the leftmost occurrence.
 //!
 //! When two fields touch (`{pid}{hostname}`), an integer field takes the digits (and its
@@ -126,7 +126,8 @@ impl<'a> Holder<'a> {
         self.content
     }
 
-    /// Whether the content matched the template (its literal text, in order).
+    /// Whether the content matched the template (its literal text, in order); `false`
+    /// also when the search for a reading gave up (see [`SEARCH_LIMIT`](Self::SEARCH_LIMIT)).
     pub fn matched(&self) -> bool {
         self.matched
     }
@@ -456,7 +457,8 @@ impl<'a> Found<'a> {
     }
 }
 
-/// Decodes one occurrence of `field`: an integer (unpadded, unambiguous, in range) or
+/// Decodes one occurrence of `field`: an integer (unpadded, unambiguous, in the range of
+/// its fact: `u32` for `pid` and `uid`, `u64` for `time`) or
 /// non-empty UTF-8 text (unpadded); and how well `text` fits the field.
 fn decode<'a>(field: Field, text: &'a [u8], spec: &Spec<'_>) -> (Option<Value<'a>>, Fit) {
     let Ok(text) = core::str::from_utf8(text) else {
@@ -480,7 +482,11 @@ fn decode<'a>(field: Field, text: &'a [u8], spec: &Spec<'_>) -> (Option<Value<'a
         return (None, fit);
     };
     let digits = unpadded.trim_matches(|c: char| c.is_ascii_whitespace());
-    match parse_decimal(digits) {
+    let max = match field {
+        Field::Time => u64::MAX,
+        _ => u64::from(u32::MAX),
+    };
+    match parse_decimal(digits).filter(|value| *value <= max) {
         Some(value) => {
             // Rendered, the value has no leading zeros (other than a lone `0`).
             let shortest = match digits.trim_start_matches('0') {
