@@ -12,7 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 seconds="${FUZZ_SECONDS:-30}"
-targets=(template holder roundtrip machine)
+# name[:mode]; mode "separators" runs roundtrip with FUZZ_ROUNDTRIP_SEPARATORS=1 (text facts
+# keep the template's separators) and replays regressions/roundtrip-separators/.
+targets=(template holder roundtrip roundtrip:separators machine)
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked
@@ -42,28 +44,37 @@ dict_for() {
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-for t in "${targets[@]}"; do
+for entry in "${targets[@]}"; do
+    t=${entry%%:*}
+    mode=${entry#"$t"}
+    mode=${mode#:}
+    name=$t${mode:+-$mode}
     # New inputs go to a scratch directory; the committed seeds are only read.
-    mkdir -p "$scratch/$t"
+    mkdir -p "$scratch/$name"
     args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
     dict=$(dict_for "$t")
     if [ -n "$dict" ]; then
         args+=(-dict="$dict")
     fi
-    log="$scratch/$t.log"
+    log="$scratch/$name.log"
     t0=$(date +%s)
     # Seeds and past crash inputs (regressions/) are read first, then fuzzing goes on.
-    dirs=("$scratch/$t" "corpus/$t")
-    if [ -d "regressions/$t" ]; then
-        dirs+=("regressions/$t")
+    dirs=("$scratch/$name" "corpus/$t")
+    if [ -d "regressions/$name" ]; then
+        dirs+=("regressions/$name")
     fi
-    if ! cargo "${toolchain[@]}" fuzz run "$t" "${dirs[@]}" -- "${args[@]}" >"$log" 2>&1; then
+    env=()
+    if [ "$mode" = separators ]; then
+        env=(FUZZ_ROUNDTRIP_SEPARATORS=1)
+    fi
+    if ! env "${env[@]}" cargo "${toolchain[@]}" fuzz run "$t" "${dirs[@]}" -- "${args[@]}" \
+        >"$log" 2>&1; then
         tail -n 80 "$log"
-        echo "fuzz: target '$t' FAILED; the input is in fuzz/artifacts/$t/:"
+        echo "fuzz: target '$name' FAILED; the input is in fuzz/artifacts/$t/:"
         ls -l "artifacts/$t" 2>/dev/null || true
         exit 1
     fi
     done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 || true)
-    echo "fuzz: $t ok in $(($(date +%s) - t0)) s: $done_line"
+    echo "fuzz: $name ok in $(($(date +%s) - t0)) s: $done_line"
 done
 echo "fuzz: smoke test passed in $(($(date +%s) - start)) s"
