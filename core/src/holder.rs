@@ -27,9 +27,11 @@
 //!
 //! The search is bounded: at most [`Holder::SEARCH_LIMIT`] candidate readings are checked,
 //! each in about one pass over the content and the template. Content that needs more
-//! (many separators and no complete reading: hostile content, not a stamp lockstamp
-//! wrote) gives no fields and does not match. Only the first 32 fields followed by literal text are tried at more than one
-//! split; later ones end at the leftmost occurrence.
+//! gives no fields and does not match: hostile content with many separators and no
+//! complete reading, but also a real stamp whose values contain dozens of the template's
+//! separators (a host name with ~40 `;` under `{pid};{hostname};{program}`). Only the
+//! first 32 fields followed by literal text are tried at more than one split; later ones
+//! end at the leftmost occurrence.
 //!
 //! When two fields touch (`{pid}{hostname}`), an integer field takes the digits (and its
 //! padding) and the next field the rest; a text field followed directly by another field
