@@ -29,7 +29,7 @@
 //! each in about one pass over the content and the template. Content that needs more
 //! gives no fields and does not match: hostile content with many separators and no
 //! complete reading, but also a real stamp whose values contain dozens of the template's
-//! separators (a host name with ~40 `;` under `{pid};{hostname};{program}`). Only the
+//! separators (the fuzzer met a host name with about 40 of them). Only the
 //! first 32 fields followed by literal text are tried at more than one split; later ones
 //! end at the leftmost occurrence.
 //!
