@@ -4,7 +4,7 @@ use core::time::Duration;
 
 use arbitrary::Arbitrary;
 use lockstamp_core::machine::{
-    ErrorKind, FileId, FileKind, Mode, Op, OpKind, Outcome, Plan, Primitive, Wait,
+    ErrorKind, FileId, FileKind, Mode, OpKind, Outcome, Plan, Primitive, Wait,
 };
 
 /// A plan as the fuzzer generates it.
@@ -184,26 +184,6 @@ impl ArbFileKind {
 #[derive(Debug, Clone, Copy, Arbitrary)]
 pub struct ArbKind(u8);
 
-/// Every error kind, in declaration order.
-pub const KINDS: [ErrorKind; 16] = [
-    ErrorKind::WouldBlock,
-    ErrorKind::AlreadyExists,
-    ErrorKind::NotFound,
-    ErrorKind::PermissionDenied,
-    ErrorKind::Interrupted,
-    ErrorKind::Symlink,
-    ErrorKind::NotRegular,
-    ErrorKind::IsDirectory,
-    ErrorKind::Unsupported,
-    ErrorKind::Deadlock,
-    ErrorKind::InvalidInput,
-    ErrorKind::Storage,
-    ErrorKind::TimedOut,
-    ErrorKind::Unstable,
-    ErrorKind::Protocol,
-    ErrorKind::Other,
-];
-
 impl ArbKind {
     /// The kind. Contention and interruption come up more often than the rest.
     pub fn kind(self) -> ErrorKind {
@@ -212,32 +192,9 @@ impl ArbKind {
             20 => ErrorKind::AlreadyExists,
             21..=22 => ErrorKind::Interrupted,
             23 => ErrorKind::Other,
-            i => KINDS[usize::from(i)],
+            i => ErrorKind::ALL[usize::from(i)],
         }
     }
-}
-
-/// The [`OpKind`] of an op (`None` for ops this harness does not know yet).
-pub fn op_kind(op: &Op<'_>) -> Option<OpKind> {
-    Some(match op {
-        Op::Open { .. } => OpKind::Open,
-        Op::Check => OpKind::Check,
-        Op::Claim(_) => OpKind::Claim,
-        Op::Unclaim => OpKind::Unclaim,
-        Op::TryLock(_) => OpKind::TryLock,
-        Op::Lock(_) => OpKind::Lock,
-        Op::ReadHolder => OpKind::ReadHolder,
-        Op::ReadClock => OpKind::ReadClock,
-        Op::WaitForRelease(_) => OpKind::WaitForRelease,
-        Op::Identify => OpKind::Identify,
-        Op::Write(_) => OpKind::Write,
-        Op::Truncate(_) => OpKind::Truncate,
-        Op::Sync => OpKind::Sync,
-        Op::Unlock => OpKind::Unlock,
-        Op::Remove => OpKind::Remove,
-        Op::Close => OpKind::Close,
-        _ => return None,
-    })
 }
 
 /// Whether `reply` is the documented success reply for `op` (`Failed` is judged apart).
