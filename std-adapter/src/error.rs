@@ -91,6 +91,20 @@ impl LockError {
         })
     }
 
+    /// Refuses a path with a NUL byte (`InvalidInput`) before any system call sees it.
+    pub(crate) fn check_path(path: &Path) -> Result<(), LockError> {
+        if path.as_os_str().as_encoded_bytes().contains(&0) {
+            let source = io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte");
+            return Err(LockError::other(
+                path,
+                None,
+                ErrorKind::InvalidInput,
+                source,
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether the lock is held by someone else (including a timed wait that ran out).
     pub fn is_locked(&self) -> bool {
         self.inner.template.is_none()

@@ -1,10 +1,9 @@
 //! [`LockFile`]: a held lock.
 
 use std::fmt;
-use std::io;
 use std::path::Path;
 
-use lockstamp_core::machine::{ErrorKind, Mode, Plan};
+use lockstamp_core::machine::{Mode, Plan};
 use lockstamp_core::{Stamp, Template};
 
 use crate::driver::{self, Backend};
@@ -69,15 +68,7 @@ impl LockFile {
         resolver: &dyn Resolver,
         path: &Path,
     ) -> Result<LockFile, LockError> {
-        if path.as_os_str().as_encoded_bytes().contains(&0) {
-            let source = io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte");
-            return Err(LockError::other(
-                path,
-                None,
-                ErrorKind::InvalidInput,
-                source,
-            ));
-        }
+        LockError::check_path(path)?;
         let stamp = if options.stamp {
             let template =
                 Template::parse(&options.template).map_err(|e| LockError::template(path, e))?;

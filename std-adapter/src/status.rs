@@ -55,15 +55,7 @@ pub(crate) fn inspect(
     resolver: &dyn Resolver,
     path: &Path,
 ) -> Result<Status, LockError> {
-    if path.as_os_str().as_encoded_bytes().contains(&0) {
-        let source = io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte");
-        return Err(LockError::other(
-            path,
-            None,
-            ErrorKind::InvalidInput,
-            source,
-        ));
-    }
+    LockError::check_path(path)?;
     if path.as_os_str().is_empty() {
         // Nothing can ever be locked at "": say so as `lock` does, rather than "free".
         let source = io::Error::from(io::ErrorKind::NotFound);

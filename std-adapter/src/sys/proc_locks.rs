@@ -15,8 +15,38 @@ use lockstamp_core::machine::FileId;
 /// # References
 ///  - [proc_locks(5)](https://man7.org/linux/man-pages/man5/proc_locks.5.html)
 pub(crate) fn is_locked(id: FileId) -> Option<bool> {
-    let table = std::fs::read_to_string("/proc/locks").ok()?;
-    decide(&table, id)
+    let table = read_table()?;
+    decide(std::str::from_utf8(&table).ok()?, id)
+}
+
+/// The whole of `/proc/locks`, read with as few `read(2)` calls as possible.
+///
+/// `/proc/locks` is a seq_file: each `read` walks the kernel's list of locks from where
+/// the last one stopped, so when locks come and go between two small reads, lines shift
+/// and one can be skipped — our own lock among them. One large read is produced in one
+/// walk. (`read_to_string` starts with a 32-byte probe read, which made `status` miss a
+/// held lock now and then under concurrent locking.)
+fn read_table() -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open("/proc/locks").ok()?;
+    let mut table = vec![0; 64 * 1024];
+    let mut len = 0;
+    loop {
+        let free = table.get_mut(len..)?;
+        match file.read(free) {
+            Ok(0) => break,
+            Ok(n) => {
+                len += n;
+                if len == table.len() {
+                    table.resize(len * 2, 0);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    table.truncate(len);
+    Some(table)
 }
 
 /// The answer for `id` from the text of `/proc/locks`.
