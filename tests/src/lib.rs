@@ -86,6 +86,26 @@ impl Helper {
     }
 }
 
+impl Helper {
+    /// Starts the `holder` helper binary (`exe`) holding the lock at `path` with extra
+    /// `opts` (`--fcntl`, `--template T`, ...) and waits until it says "locked".
+    pub fn hold(exe: &str, path: &std::path::Path, opts: &[&str]) -> Helper {
+        let mut args = vec!["hold".to_owned(), path.display().to_string()];
+        args.extend(opts.iter().map(|s| s.to_string()));
+        let mut h = Helper::spawn(exe, args);
+        h.expect("locked");
+        h
+    }
+
+    /// Tells a [`hold`](Helper::hold)ing helper to let go, and checks that it released
+    /// cleanly and exited with success.
+    pub fn release(mut self) {
+        self.send("");
+        self.expect("released");
+        assert!(self.finish().0.success());
+    }
+}
+
 impl Drop for Helper {
     fn drop(&mut self) {
         // Only reached when a test failed half-way: do not leave helpers behind.

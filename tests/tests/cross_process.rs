@@ -9,17 +9,11 @@ use lockstamp_tests::{run, Helper};
 const HOLDER: &str = env!("CARGO_BIN_EXE_holder");
 
 fn hold(path: &std::path::Path, opts: &[&str]) -> Helper {
-    let mut args = vec!["hold".to_owned(), path.display().to_string()];
-    args.extend(opts.iter().map(|s| s.to_string()));
-    let mut h = Helper::spawn(HOLDER, args);
-    h.expect("locked");
-    h
+    Helper::hold(HOLDER, path, opts)
 }
 
-fn release(mut h: Helper) {
-    h.send("");
-    h.expect("released");
-    assert!(h.finish().0.success());
+fn release(h: Helper) {
+    h.release();
 }
 
 #[test]

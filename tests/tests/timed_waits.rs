@@ -19,18 +19,12 @@ const PRIMITIVES: [(Primitive, &[&str]); 3] = [
     (Primitive::CreateNew, &["--create-new"]),
 ];
 
-fn hold(path: &std::path::Path, flags: &[&str]) -> Helper {
-    let mut args = vec!["hold".to_owned(), path.display().to_string()];
-    args.extend(flags.iter().map(|f| f.to_string()));
-    let mut h = Helper::spawn(HOLDER, args);
-    h.expect("locked");
-    h
+fn hold(path: &std::path::Path, opts: &[&str]) -> Helper {
+    Helper::hold(HOLDER, path, opts)
 }
 
-fn release(mut h: Helper) {
-    h.send("");
-    h.expect("released");
-    assert!(h.finish().0.success());
+fn release(h: Helper) {
+    h.release();
 }
 
 #[test]

@@ -11,6 +11,8 @@ mod platform;
 
 #[cfg(unix)]
 mod fcntl_table;
+#[cfg(not(unix))]
+mod no_fcntl;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod proc_locks;
 #[cfg(unix)]

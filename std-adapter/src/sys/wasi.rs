@@ -9,7 +9,6 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
-use std::time::Duration;
 
 use lockstamp_core::machine::{ErrorKind, FileId, FileKind, Mode, OpKind, OpenHow, Primitive};
 
@@ -24,17 +23,7 @@ pub(crate) const DEFAULT_PRIMITIVE: Primitive = Primitive::CreateNew;
 /// The stamp is read from the start.
 pub(crate) const HOLDER_OFFSET: u64 = 0;
 
-/// No in-process table: there are no `fcntl` locks here.
-#[derive(Debug)]
-pub(crate) struct Claim;
-
-/// `Unsupported`.
-pub(crate) fn claim(_id: FileId, _mode: Mode) -> io::Result<Claim> {
-    Err(io::ErrorKind::Unsupported.into())
-}
-
-/// Nothing to give back.
-pub(crate) fn unclaim(_claim: Claim) {}
+pub(crate) use super::no_fcntl::{claim, unclaim, Claim, Waiter};
 
 /// `fd_close`, through `File`'s drop.
 ///
@@ -43,25 +32,6 @@ pub(crate) fn unclaim(_claim: Claim) {}
 pub(crate) fn close(file: File, _claim: Option<Claim>) -> io::Result<()> {
     drop(file);
     Ok(())
-}
-
-/// Waits by sleeping.
-#[derive(Debug, Default)]
-pub(crate) struct Waiter;
-
-impl Waiter {
-    /// A sleeping waiter.
-    pub(crate) fn new() -> Self {
-        Waiter
-    }
-    /// No-op.
-    pub(crate) fn watch_file(&mut self, _file: &File) {}
-    /// No-op.
-    pub(crate) fn watch_dir(&mut self, _dir: &File) {}
-    /// Sleeps for `max`.
-    pub(crate) fn wait(&mut self, max: Duration) {
-        std::thread::sleep(max);
-    }
 }
 
 fn refuse_symlink(path: &Path, follow_symlinks: bool) -> io::Result<()> {

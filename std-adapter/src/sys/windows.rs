@@ -13,7 +13,6 @@ use std::io;
 use std::os::windows::fs::{FileExt, OpenOptionsExt};
 use std::os::windows::io::AsRawHandle;
 use std::path::Path;
-use std::time::Duration;
 
 use lockstamp_core::machine::{ErrorKind, FileId, FileKind, Mode, OpKind, OpenHow, Primitive};
 use windows_sys::Win32::Foundation::{ERROR_LOCK_VIOLATION, HANDLE};
@@ -35,17 +34,7 @@ pub(crate) const DEFAULT_PRIMITIVE: Primitive = Primitive::Flock;
 /// Byte 0 is locked, so others read the stamp from offset 1.
 pub(crate) const HOLDER_OFFSET: u64 = 1;
 
-/// No in-process table: `fcntl` locks do not exist on Windows.
-#[derive(Debug)]
-pub(crate) struct Claim;
-
-/// `Unsupported`: there are no `fcntl` locks to claim.
-pub(crate) fn claim(_id: FileId, _mode: Mode) -> io::Result<Claim> {
-    Err(io::ErrorKind::Unsupported.into())
-}
-
-/// Nothing to give back.
-pub(crate) fn unclaim(_claim: Claim) {}
+pub(crate) use super::no_fcntl::{claim, unclaim, Claim, Waiter};
 
 /// `CloseHandle`, through `File`'s drop.
 ///
@@ -54,25 +43,6 @@ pub(crate) fn unclaim(_claim: Claim) {}
 pub(crate) fn close(file: File, _claim: Option<Claim>) -> io::Result<()> {
     drop(file);
     Ok(())
-}
-
-/// Waits by sleeping (no change notification is used yet).
-#[derive(Debug, Default)]
-pub(crate) struct Waiter;
-
-impl Waiter {
-    /// A sleeping waiter.
-    pub(crate) fn new() -> Self {
-        Waiter
-    }
-    /// No-op.
-    pub(crate) fn watch_file(&mut self, _file: &File) {}
-    /// No-op.
-    pub(crate) fn watch_dir(&mut self, _dir: &File) {}
-    /// Sleeps for `max`.
-    pub(crate) fn wait(&mut self, max: Duration) {
-        std::thread::sleep(max);
-    }
 }
 
 fn refuse_reparse_point(file: &File, follow_symlinks: bool) -> io::Result<()> {
